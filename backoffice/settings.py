@@ -118,6 +118,8 @@ REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6390/0")
 
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
 CELERY_BROKER_URL = REDIS_URL
+# Several back-offices (or test runs) may share one Redis: each listens on its own queue.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="backoffice")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"

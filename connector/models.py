@@ -1,0 +1,81 @@
+from django.db import models
+
+from connector import crypto
+from events.models import Event
+
+
+class EncryptedTextField(models.TextField):
+    """Stores Fernet ciphertext; Python code only ever sees the clear value."""
+
+    def from_db_value(self, value, expression, connection):
+        return crypto.decrypt(value) if value else ""
+
+    def get_prep_value(self, value):
+        return crypto.encrypt(value) if value else ""
+
+
+class LoginHost(models.TextChoices):
+    PRODUCTION = "https://login.salesforce.com", "Production (login.salesforce.com)"
+    SANDBOX = "https://test.salesforce.com", "Sandbox (test.salesforce.com)"
+    MY_DOMAIN = "my_domain", "My Domain URL"
+
+
+class ConnectionHealth(models.TextChoices):
+    NOT_CONNECTED = "not_connected", "Not connected"
+    CONNECTED = "connected", "Connected"
+    NEEDS_LOGIN = "needs_login", "Needs a new login"
+
+
+class SalesforceConnection(models.Model):
+    """The link between one event and one Salesforce org, through the organizer's connected app."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="salesforce_connection")
+    is_active = models.BooleanField(default=False, help_text="The Salesforce tile is activated.")
+    consumer_key = models.CharField(max_length=255, blank=True)
+    consumer_secret = EncryptedTextField(blank=True)
+    login_host = models.URLField(blank=True, default=LoginHost.PRODUCTION)
+    refresh_token = EncryptedTextField(blank=True)
+    access_token = EncryptedTextField(blank=True)
+    instance_url = models.URLField(blank=True)
+    org_id = models.CharField(max_length=18, blank=True, db_index=True)
+    user_id = models.CharField(max_length=18, blank=True)
+    username = models.CharField(max_length=255, blank=True)
+    health = models.CharField(
+        max_length=20, choices=ConnectionHealth.choices, default=ConnectionHealth.NOT_CONNECTED
+    )
+    last_error = models.TextField(blank=True)
+    connected_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Salesforce connection of {self.event}"
+
+    @property
+    def is_connected(self) -> bool:
+        return self.health == ConnectionHealth.CONNECTED and bool(self.refresh_token)
+
+
+class SalesforceSetup(models.Model):
+    """What the organizer configured on the tile: campaign, statuses, options and field mappings."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="salesforce_setup")
+    campaign_name = models.CharField(max_length=80, blank=True)
+    campaign_id = models.CharField(max_length=18, blank=True)
+    registered_status = models.CharField(max_length=40, blank=True)
+    came_status = models.CharField(max_length=40, blank=True)
+    allow_creating_leads = models.BooleanField(default=True)
+    allow_data_update = models.BooleanField(default=False)
+    default_company = models.CharField(max_length=255, blank=True, default="Unknown")
+    contact_mapping = models.JSONField(default=dict, blank=True)
+    lead_mapping = models.JSONField(default=dict, blank=True)
+    campaign_member_mapping = models.JSONField(default=dict, blank=True)
+    # Cached describe results, keyed by sObject name, so that live validation costs no API call.
+    describe_cache = models.JSONField(default=dict, blank=True)
+    describe_fetched_at = models.DateTimeField(null=True, blank=True)
+    last_check_ok = models.BooleanField(null=True)
+    last_check_errors = models.JSONField(default=list, blank=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Salesforce setup of {self.event}"

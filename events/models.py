@@ -1,0 +1,95 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+from events.fields import FieldType
+
+
+class Event(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="events", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ParticipantField(models.Model):
+    """A custom participant field of one event (built-in fields live in `events.fields`)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="custom_fields")
+    key = models.SlugField(max_length=64, help_text="Used in imports, exports and Salesforce mappings.")
+    label = models.CharField(max_length=120)
+    type = models.CharField(max_length=20, choices=FieldType.choices, default=FieldType.TEXT)
+    options = models.JSONField(default=list, blank=True, help_text="Choices of a select list.")
+    staff_only = models.BooleanField(default=False, help_text="Hidden from the public registration page.")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["event", "key"], name="unique_field_key_per_event")]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.key})"
+
+
+class SyncState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SYNCED = "synced", "Synced"
+    FAILED = "failed", "Failed"
+
+
+class Participant(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participants")
+    email = models.EmailField(max_length=254)
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    company = models.CharField(max_length=200, blank=True)
+    job_title = models.CharField(max_length=200, blank=True)
+    is_registered = models.BooleanField(default=False)
+    has_come = models.BooleanField(default=False)
+    allows_networking = models.BooleanField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True, help_text="Values of the event's custom fields.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Salesforce bookkeeping, written only by the sync engine (the participant row is its outbox).
+    salesforce_sync_date = models.DateTimeField(null=True, blank=True, db_index=True)
+    salesforce_sync_state = models.CharField(max_length=10, choices=SyncState.choices, default=SyncState.PENDING)
+    salesforce_error_code = models.CharField(max_length=80, blank=True)
+    salesforce_error_message = models.TextField(blank=True)
+    salesforce_warnings = models.JSONField(default=list, blank=True)
+    salesforce_object = models.CharField(max_length=20, blank=True)
+    salesforce_id = models.CharField(max_length=18, blank=True)
+    salesforce_campaign_member_id = models.CharField(max_length=18, blank=True)
+    salesforce_campaign_member_status = models.CharField(max_length=40, blank=True)
+    salesforce_sent_hash = models.CharField(max_length=64, blank=True)
+    # Bumped by every change; the sync engine records the value it sent, so an edit made while a batch
+    # is in flight is never marked synced with stale data.
+    change_counter = models.PositiveIntegerField(default=0)
+    salesforce_synced_counter = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), "event", name="unique_participant_email_per_event"),
+        ]
+        indexes = [
+            models.Index(fields=["event", "salesforce_sync_date"], name="participant_event_sync_date"),
+            models.Index(fields=["event", "salesforce_sync_state"], name="participant_event_sync_state"),
+            models.Index(fields=["event", "last_name", "first_name", "id"], name="participant_event_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
