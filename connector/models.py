@@ -1,6 +1,7 @@
 from django.db import models
 
 from connector import crypto
+from connector.setup_conf import Mappings
 from events.models import Event
 
 
@@ -79,3 +80,11 @@ class SalesforceSetup(models.Model):
 
     def __str__(self) -> str:
         return f"Salesforce setup of {self.event}"
+
+    @property
+    def mappings(self) -> Mappings:
+        return Mappings(
+            contact=dict(self.contact_mapping or {}),
+            lead=dict(self.lead_mapping or {}),
+            campaign_member=dict(self.campaign_member_mapping or {}),
+        )
