@@ -1,0 +1,24 @@
+# One image for web, worker and beat; the command decides (see compose.yaml).
+FROM python:3.11-slim AS build
+WORKDIR /app
+RUN python -m venv /venv
+COPY pyproject.toml ./
+COPY backoffice backoffice
+COPY events events
+COPY connector connector
+COPY sync sync
+COPY salesforce_emulator salesforce_emulator
+RUN /venv/bin/pip install --no-cache-dir . gunicorn
+
+FROM python:3.11-slim
+RUN useradd --create-home --uid 1000 app
+WORKDIR /app
+COPY --from=build /venv /venv
+COPY --chown=app:app . .
+ENV PATH=/venv/bin:$PATH PYTHONUNBUFFERED=1 VAR_DIR=/tmp/var STATIC_ROOT=/app/staticfiles
+# collectstatic needs settings to load, not real secrets.
+RUN SECRET_KEY=build FIELD_ENCRYPTION_KEY=qO7tDLVIatVYzaFrpjh1v5ezYwtz4ugPsPQUoTcHAhA= \
+    python manage.py collectstatic --no-input -v 0 && chown -R app:app /app/staticfiles
+USER app
+EXPOSE 8000
+CMD ["gunicorn", "backoffice.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -1,0 +1,109 @@
+"""`make run`: the whole demo on one machine, embedded defaults.
+
+Migrates, seeds the demo event on first start, starts an embedded Redis (unless REDIS_URL is set), the
+Salesforce emulator, a Celery worker with beat and the web server, prints where to go, and on Ctrl-C
+stops every process it started."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from backoffice.embedded_redis import start_embedded_redis
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = Path(os.environ.get("VAR_DIR", ROOT / "var"))
+WEB_ADDRESS = os.environ.get("WEB_ADDRESS", "127.0.0.1:8000")
+EMULATOR_PORT = int(os.environ.get("EMULATOR_PORT", "8443"))
+EMBEDDED_REDIS_PORT = 6390
+DEMO_LOGIN = ("organizer", "demo-organizer")
+
+
+def manage(*args: str, env: dict | None = None) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def spawn(args: list[str], env: dict) -> subprocess.Popen:
+    # Each child leads its own process group so that Ctrl-C can take down its own children too.
+    return subprocess.Popen(args, cwd=ROOT, env=env, start_new_session=True)
+
+
+def wait_for_file(path: Path, process: subprocess.Popen, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"The Salesforce emulator did not start (no {path}).")
+        time.sleep(0.2)
+
+
+def stop_all(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def main() -> None:
+    env = dict(os.environ)
+    VAR.mkdir(exist_ok=True)
+    manage("migrate", "--no-input", "-v", "0", env=env)
+    first_start = not (VAR / ".demo-seeded").exists()
+    if first_start:
+        manage("seed_demo", env=env)
+        (VAR / ".demo-seeded").touch()
+
+    redis = None
+    if "REDIS_URL" not in env:
+        redis = start_embedded_redis(port=EMBEDDED_REDIS_PORT)
+        env["REDIS_URL"] = redis.url
+    cert_dir = VAR / "emulator"
+    emulator_url = f"https://127.0.0.1:{EMULATOR_PORT}"
+    env.setdefault("SALESFORCE_CA_BUNDLE", str(cert_dir / "ca.pem"))
+    env.setdefault("SALESFORCE_EXTRA_LOGIN_HOSTS", emulator_url)
+    env.setdefault("SITE_URL", f"http://{WEB_ADDRESS}")
+    env.setdefault("DEBUG", "true")
+
+    processes: list[subprocess.Popen] = []
+    try:
+        emulator = spawn(
+            [sys.executable, "manage.py", "run_salesforce_emulator", "--port", str(EMULATOR_PORT),
+             "--data", str(cert_dir / "org.sqlite3"), "--cert-dir", str(cert_dir)],
+            env,
+        )
+        processes.append(emulator)
+        wait_for_file(cert_dir / "ca.pem", emulator)
+        processes.append(spawn(
+            [sys.executable, "-m", "celery", "-A", "backoffice", "worker", "--beat", "--loglevel=INFO",
+             "--concurrency=2", f"--schedule={VAR / 'celerybeat-schedule'}"],
+            env,
+        ))
+        processes.append(spawn([sys.executable, "manage.py", "runserver", "--noreload", WEB_ADDRESS], env))
+        time.sleep(2)
+        print(
+            f"\n  Back-office:          http://{WEB_ADDRESS}/   (log in as {DEMO_LOGIN[0]} / {DEMO_LOGIN[1]})\n"
+            f"  Salesforce emulator:  {emulator_url}/   (org login demo@emulator.example / demo1234)\n"
+            f"  Connect the demo event: Third-party tools integration → Salesforce, Consumer Key\n"
+            f"  demo-consumer-key, Consumer Secret demo-consumer-secret, login host {emulator_url}.\n"
+            f"  Ctrl-C stops everything.\n",
+            flush=True,
+        )
+        while all(process.poll() is None for process in processes):
+            time.sleep(0.5)
+        print("A process stopped; stopping the others.", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("\nStopping…", flush=True)
+    finally:
+        stop_all(processes)
+        if redis:
+            redis.stop()
+
+
+if __name__ == "__main__":
+    main()
