@@ -1,0 +1,1 @@
+"""Everything that talks to Salesforce: the client (`client_for_connection`), OAuth, one error taxonomy."""
