@@ -1,17 +1,18 @@
 """The SOQL engine of the Salesforce emulator: `run_query` answers a SOQL statement the way the REST
 query endpoint would, or raises `SoqlError` with Salesforce's error code and message.
 
-The language (a subset of real SOQL) is described in `soql_parser`; the evaluation in `soql_eval`."""
+Syntax lives in `soql_lexer` / `soql_parser`, field resolution and WHERE / ORDER BY in `soql_eval`;
+this module selects, pages and shapes the records."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from .soql_errors import SoqlError
-from .soql_eval import execute
-from .soql_parser import parse
+from .soql_eval import Context, Resolved, compile_condition, sort_records
+from .soql_parser import Query, parse
 
 __all__ = ["QueryResult", "SchemaLike", "SoqlError", "StoreLike", "run_query"]
 
@@ -39,5 +40,60 @@ class QueryResult:
 def run_query(
     text: str, *, schema: SchemaLike, store: StoreLike, api_version: str, include_deleted: bool = False
 ) -> QueryResult:
-    records, total_size = execute(parse(text), schema, store, api_version, include_deleted)
-    return QueryResult(records=records, total_size=total_size)
+    query = parse(text)
+    # Checked in Salesforce's order: the object, the selected fields, WHERE, then ORDER BY.
+    ctx = Context(query, schema, store)
+    columns = [] if query.count else _select_columns(ctx)
+    selected = _matching(ctx, query, store.records(ctx.object_name, include_deleted=include_deleted))
+    if query.order_by:
+        sort_records(ctx, selected, query.order_by)
+    start = query.offset or 0
+    selected = selected[start : None if query.limit is None else start + query.limit]
+    if query.count:
+        return QueryResult(records=[], total_size=len(selected))
+    sobjects_url = f"/services/data/v{api_version.lstrip('vV')}/sobjects"
+    return QueryResult(
+        records=[_shape(ctx, r, columns, sobjects_url) for r in selected], total_size=len(selected)
+    )
+
+
+def _matching(ctx: Context, query: Query, records: Iterable[dict]) -> list[dict]:
+    if query.where is None:
+        return list(records)
+    matches = compile_condition(ctx, query.where)
+    return [record for record in records if matches(record)]
+
+
+def _select_columns(ctx: Context) -> list[Resolved]:
+    columns: list[Resolved] = []
+    seen: set[tuple[str, ...]] = set()
+    for ref in ctx.query.fields:
+        resolved = ctx.resolve(ref)
+        key = tuple(part.lower() for part in resolved.out_path)
+        if key in seen:
+            raise SoqlError("INVALID_FIELD", f"duplicate field selected: {'.'.join(resolved.out_path)}")
+        seen.add(key)
+        columns.append(resolved)
+    return columns
+
+
+def _shape(ctx: Context, record: dict, columns: list[Resolved], sobjects_url: str) -> dict:
+    """The record as the REST API returns it: attributes, then the columns, parents as nested records."""
+    out: dict[str, Any] = {"attributes": _attributes(ctx.object_name, record, sobjects_url)}
+    for column in columns:
+        node, source = out, record
+        for hop in column.hops:
+            parent = ctx.fetch(source.get(hop.foreign_key))
+            if parent is None:
+                node.setdefault(hop.relationship, None)
+                break
+            if node.get(hop.relationship) is None:
+                node[hop.relationship] = {"attributes": _attributes(hop.target, parent, sobjects_url)}
+            node, source = node[hop.relationship], parent
+        else:
+            node[column.name] = source.get(column.name)
+    return out
+
+
+def _attributes(object_name: str, record: dict, sobjects_url: str) -> dict:
+    return {"type": object_name, "url": f"{sobjects_url}/{object_name}/{record.get('Id')}"}

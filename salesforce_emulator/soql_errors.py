@@ -2,6 +2,21 @@
 
 from __future__ import annotations
 
+NO_COLUMN = (
+    "No such column '{field}' on entity '{entity}'. If you are attempting to use a custom field, be sure to "
+    "append the '__c' after the custom field name. Please reference your WSDL or the describe call for the "
+    "appropriate names."
+)
+NO_RELATIONSHIP = (
+    "Didn't understand relationship '{name}' in field path. If you are attempting to use a custom "
+    "relationship, be sure to append the '__r' after the custom relationship name. Please reference your "
+    "WSDL or the describe call for the appropriate names."
+)
+NO_OBJECT = (
+    "sObject type '{name}' is not supported. If you are attempting to use a custom object, be sure to "
+    "append the '__c' after the entity name. Please reference your WSDL or the describe call for the "
+    "appropriate names."
+)
 # Salesforce echoes at most this much of a long statement line around the error position.
 _WINDOW = 100
 
@@ -16,7 +31,7 @@ class SoqlError(Exception):
 
 
 def located(error_code: str, text: str, pos: int, detail: str) -> SoqlError:
-    """An error whose message repeats the statement line, a caret under `pos` and `ERROR at Row:R:Column:C`."""
+    """An error whose message repeats the statement line, a caret under `pos` and the row and column."""
     pos = max(0, min(pos, len(text)))
     line_start = text.rfind("\n", 0, pos) + 1
     line_end = text.find("\n", pos)
@@ -26,4 +41,6 @@ def located(error_code: str, text: str, pos: int, detail: str) -> SoqlError:
     start = max(line_start, pos - _WINDOW) if line_end - line_start > 2 * _WINDOW else line_start
     end = min(line_end, pos + _WINDOW) if line_end - line_start > 2 * _WINDOW else line_end
     caret = " " * (pos - start) + "^"
-    return SoqlError(error_code, f"\n{text[start:end]}\n{caret}\nERROR at Row:{row}:Column:{column}\n{detail}")
+    return SoqlError(
+        error_code, f"\n{text[start:end]}\n{caret}\nERROR at Row:{row}:Column:{column}\n{detail}"
+    )

@@ -98,7 +98,8 @@ def _escaped(text: str, token: Token, code: str, like: bool) -> str:
             "MALFORMED_QUERY",
             text,
             token.pos,
-            f"Invalid string literal '{token.text}'. Illegal character sequence '\\{code[:1]}' in string literal.",
+            f"Invalid string literal '{token.text}'. "
+            f"Illegal character sequence '\\{code[:1]}' in string literal.",
         )
     return re.escape(char) if like else char
 

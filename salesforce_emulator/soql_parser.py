@@ -13,14 +13,14 @@ MAX_STATEMENT = 100_000
 MAX_OFFSET = 2000
 _COMPARISONS = {"=", "!=", "<>", "<", ">", "<=", ">="}
 # Real SOQL, recognised so that the error says the emulator lacks it rather than that the query is wrong.
-_UNSUPPORTED = {
-    "GROUP", "HAVING", "WITH", "FOR", "USING", "INCLUDES", "EXCLUDES", "TYPEOF", "FIELDS", "SELECT",
-    "TODAY", "YESTERDAY", "TOMORROW", "AVG", "SUM", "MIN", "MAX", "COUNT_DISTINCT", "FORMAT", "TOLABEL",
-}
-_RESERVED = {
-    "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IN", "LIKE", "ORDER", "BY", "LIMIT", "OFFSET", "NULL",
-    "TRUE", "FALSE", "ASC", "DESC", "NULLS", "GROUP", "HAVING", "WITH", "FOR", "USING", "INCLUDES", "EXCLUDES",
-}
+_UNSUPPORTED = frozenset(
+    "GROUP HAVING WITH FOR USING INCLUDES EXCLUDES TYPEOF FIELDS SELECT COUNT TODAY YESTERDAY TOMORROW "
+    "AVG SUM MIN MAX COUNT_DISTINCT FORMAT TOLABEL".split()
+)
+_RESERVED = frozenset(
+    "SELECT FROM WHERE AND OR NOT IN LIKE ORDER BY LIMIT OFFSET NULL TRUE FALSE ASC DESC NULLS "
+    "GROUP HAVING WITH FOR USING INCLUDES EXCLUDES".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +154,11 @@ class _Parser:
 
     def select_list(self, query: Query) -> None:
         if self.at_keyword("COUNT") and self.peek(1).text == "(":
-            self.i += 2
-            self.expect_punct(")")
+            count = self.next()
+            self.next()
+            if not self.at_punct(")"):
+                raise self.unexpected(count)
+            self.next()
             query.count = True
             if self.at_punct(","):
                 raise self.unexpected()
@@ -205,7 +208,9 @@ class _Parser:
             raise self.unexpected(token)
         value = int(token.text)
         if value > 2_147_483_647:
-            raise located("MALFORMED_QUERY", self.text, token.pos, f"numeric value out of range: {token.text}")
+            raise located(
+                "MALFORMED_QUERY", self.text, token.pos, f"numeric value out of range: {token.text}"
+            )
         if maximum is not None and value > maximum:
             raise SoqlError("NUMBER_OUTSIDE_VALID_RANGE", f"Maximum SOQL offset allowed is {maximum}")
         return value

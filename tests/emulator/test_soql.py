@@ -14,8 +14,15 @@ from salesforce_emulator.soql import QueryResult, SoqlError, run_query
 
 
 def _field(name: str, type_: str = "string", **extra: object) -> dict:
-    entry = {"name": name, "type": type_, "referenceTo": [], "relationshipName": None, "caseSensitive": False,
-             "filterable": True, "sortable": True}
+    entry = {
+        "name": name,
+        "type": type_,
+        "referenceTo": [],
+        "relationshipName": None,
+        "caseSensitive": False,
+        "filterable": True,
+        "sortable": True,
+    }
     return entry | extra
 
 
@@ -25,29 +32,53 @@ def _ref(name: str, target: str, relationship: str) -> dict:
 
 FIELDS = {
     "Lead": [
-        _field("Id", "id"), _field("FirstName"), _field("LastName"), _field("Email", "email"), _field("Company"),
-        _field("Description", "textarea", filterable=False, sortable=False), _field("IsConverted", "boolean"),
-        _ref("ConvertedContactId", "Contact", "ConvertedContact"), _field("NumberOfEmployees", "int"),
-        _field("AnnualRevenue", "currency"), _field("LastModifiedDate", "datetime"),
-        _field("ConvertedDate", "date"), _field("Interests__c", "multipicklist"),
-        _field("Code__c", caseSensitive=True), _field("Status", "picklist"), _field("StartTime__c", "time"),
+        _field("Id", "id"),
+        _field("FirstName"),
+        _field("LastName"),
+        _field("Email", "email"),
+        _field("Company"),
+        _field("Description", "textarea", filterable=False, sortable=False),
+        _field("IsConverted", "boolean"),
+        _ref("ConvertedContactId", "Contact", "ConvertedContact"),
+        _field("NumberOfEmployees", "int"),
+        _field("AnnualRevenue", "currency"),
+        _field("LastModifiedDate", "datetime"),
+        _field("ConvertedDate", "date"),
+        _field("Interests__c", "multipicklist"),
+        _field("Code__c", caseSensitive=True),
+        _field("Status", "picklist"),
+        _field("StartTime__c", "time"),
     ],
-    "Contact": [_field("Id", "id"), _field("LastName"), _field("Email", "email"), _field("LastModifiedDate", "datetime")],
+    "Contact": [
+        _field("Id", "id"),
+        _field("LastName"),
+        _field("Email", "email"),
+        _field("LastModifiedDate", "datetime"),
+    ],
     "Campaign": [_field("Id", "id"), _field("Name"), _field("IsActive", "boolean")],
     "CampaignMember": [
-        _field("Id", "id"), _ref("CampaignId", "Campaign", "Campaign"), _ref("LeadId", "Lead", "Lead"),
-        _ref("ContactId", "Contact", "Contact"), _field("Status", "picklist"),
+        _field("Id", "id"),
+        _ref("CampaignId", "Campaign", "Campaign"),
+        _ref("LeadId", "Lead", "Lead"),
+        _ref("ContactId", "Contact", "Contact"),
+        _field("Status", "picklist"),
     ],
     "CampaignMemberStatus": [
-        _field("Id", "id"), _ref("CampaignId", "Campaign", "Campaign"), _field("Label"),
-        _field("HasResponded", "boolean"), _field("IsDefault", "boolean"), _field("SortOrder", "int"),
+        _field("Id", "id"),
+        _ref("CampaignId", "Campaign", "Campaign"),
+        _field("Label"),
+        _field("HasResponded", "boolean"),
+        _field("IsDefault", "boolean"),
+        _field("SortOrder", "int"),
     ],
 }
 
 
 class Schema:
     def __init__(self, fields: dict[str, list[dict]]) -> None:
-        self.fields = {obj.lower(): {f["name"].lower(): f for f in entries} for obj, entries in fields.items()}
+        self.fields = {
+            obj.lower(): {f["name"].lower(): f for f in entries} for obj, entries in fields.items()
+        }
         self.names = {obj.lower(): obj for obj in fields}
 
     def object_name(self, name: str) -> str | None:
@@ -82,37 +113,114 @@ def sfid(prefix: str, n: int, suffix: str = "AAA") -> str:
 CAMPAIGN = sfid("701", 1)
 CONTACT = sfid("003", 1)
 LEADS = [
-    {"Id": sfid("00Q", 1), "FirstName": "Ann", "LastName": "Smith", "Email": "Ann@Example.com", "Company": "Acme",
-     "Description": "long", "IsConverted": False, "ConvertedContactId": None, "NumberOfEmployees": 10,
-     "AnnualRevenue": 1000.5, "LastModifiedDate": "2024-11-21T08:31:31.000+0000", "ConvertedDate": None,
-     "Interests__c": "Music;Art", "Code__c": "AbC", "Status": "Open"},
-    {"Id": sfid("00Q", 2), "FirstName": None, "LastName": "O'Brien", "Email": "o'brien@x.ie", "Company": "Pub",
-     "Description": None, "IsConverted": True, "ConvertedContactId": CONTACT, "NumberOfEmployees": 3,
-     "AnnualRevenue": None, "LastModifiedDate": "2024-01-01T00:00:00.000+0000", "ConvertedDate": "2024-01-02",
-     "Interests__c": None, "Code__c": "abc", "Status": "Closed"},
-    {"Id": sfid("00Q", 3), "FirstName": "Bob", "LastName": "smith", "Email": None, "Company": "50%_off",
-     "Description": None, "IsConverted": False, "ConvertedContactId": None, "NumberOfEmployees": None,
-     "AnnualRevenue": 20.0, "LastModifiedDate": "2023-06-30T23:00:00.000+0000", "ConvertedDate": None,
-     "Interests__c": "Art", "Code__c": None, "Status": "Open"},
-    {"Id": sfid("00Q", 4), "LastName": "Gone", "Email": "gone@x.com", "Company": "Old", "IsConverted": False,
-     "IsDeleted": True},
+    {
+        "Id": sfid("00Q", 1),
+        "FirstName": "Ann",
+        "LastName": "Smith",
+        "Email": "Ann@Example.com",
+        "Company": "Acme",
+        "Description": "long",
+        "IsConverted": False,
+        "ConvertedContactId": None,
+        "NumberOfEmployees": 10,
+        "AnnualRevenue": 1000.5,
+        "LastModifiedDate": "2024-11-21T08:31:31.000+0000",
+        "ConvertedDate": None,
+        "Interests__c": "Music;Art",
+        "Code__c": "AbC",
+        "Status": "Open",
+    },
+    {
+        "Id": sfid("00Q", 2),
+        "FirstName": None,
+        "LastName": "O'Brien",
+        "Email": "o'brien@x.ie",
+        "Company": "Pub",
+        "Description": None,
+        "IsConverted": True,
+        "ConvertedContactId": CONTACT,
+        "NumberOfEmployees": 3,
+        "AnnualRevenue": None,
+        "LastModifiedDate": "2024-01-01T00:00:00.000+0000",
+        "ConvertedDate": "2024-01-02",
+        "Interests__c": None,
+        "Code__c": "abc",
+        "Status": "Closed",
+    },
+    {
+        "Id": sfid("00Q", 3),
+        "FirstName": "Bob",
+        "LastName": "smith",
+        "Email": None,
+        "Company": "50%_off",
+        "Description": None,
+        "IsConverted": False,
+        "ConvertedContactId": None,
+        "NumberOfEmployees": None,
+        "AnnualRevenue": 20.0,
+        "LastModifiedDate": "2023-06-30T23:00:00.000+0000",
+        "ConvertedDate": None,
+        "Interests__c": "Art",
+        "Code__c": None,
+        "Status": "Open",
+    },
+    {
+        "Id": sfid("00Q", 4),
+        "LastName": "Gone",
+        "Email": "gone@x.com",
+        "Company": "Old",
+        "IsConverted": False,
+        "IsDeleted": True,
+    },
 ]
-STORE = Store({
-    "Lead": LEADS,
-    "Contact": [{"Id": CONTACT, "LastName": "O'Brien", "Email": "o'brien@x.ie",
-                 "LastModifiedDate": "2024-02-01T00:00:00.000+0000"}],
-    "Campaign": [{"Id": CAMPAIGN, "Name": "Summit 2025", "IsActive": True}],
-    "CampaignMember": [
-        {"Id": sfid("00v", 1), "CampaignId": CAMPAIGN, "LeadId": LEADS[0]["Id"], "ContactId": None, "Status": "Sent"},
-        {"Id": sfid("00v", 2), "CampaignId": CAMPAIGN, "LeadId": None, "ContactId": CONTACT, "Status": "Attended"},
-    ],
-    "CampaignMemberStatus": [
-        {"Id": sfid("01Y", 1), "CampaignId": CAMPAIGN, "Label": "Sent", "HasResponded": False, "IsDefault": True,
-         "SortOrder": 1},
-        {"Id": sfid("01Y", 2), "CampaignId": CAMPAIGN, "Label": "Responded", "HasResponded": True,
-         "IsDefault": False, "SortOrder": 2},
-    ],
-})
+STORE = Store(
+    {
+        "Lead": LEADS,
+        "Contact": [
+            {
+                "Id": CONTACT,
+                "LastName": "O'Brien",
+                "Email": "o'brien@x.ie",
+                "LastModifiedDate": "2024-02-01T00:00:00.000+0000",
+            }
+        ],
+        "Campaign": [{"Id": CAMPAIGN, "Name": "Summit 2025", "IsActive": True}],
+        "CampaignMember": [
+            {
+                "Id": sfid("00v", 1),
+                "CampaignId": CAMPAIGN,
+                "LeadId": LEADS[0]["Id"],
+                "ContactId": None,
+                "Status": "Sent",
+            },
+            {
+                "Id": sfid("00v", 2),
+                "CampaignId": CAMPAIGN,
+                "LeadId": None,
+                "ContactId": CONTACT,
+                "Status": "Attended",
+            },
+        ],
+        "CampaignMemberStatus": [
+            {
+                "Id": sfid("01Y", 1),
+                "CampaignId": CAMPAIGN,
+                "Label": "Sent",
+                "HasResponded": False,
+                "IsDefault": True,
+                "SortOrder": 1,
+            },
+            {
+                "Id": sfid("01Y", 2),
+                "CampaignId": CAMPAIGN,
+                "Label": "Responded",
+                "HasResponded": True,
+                "IsDefault": False,
+                "SortOrder": 2,
+            },
+        ],
+    }
+)
 SCHEMA = Schema(FIELDS)
 
 
@@ -140,10 +248,13 @@ def error(text: str) -> SoqlError:
 def test_records_carry_attributes_and_the_selected_fields_in_select_order() -> None:
     result = query(f"SELECT Email, Id FROM Lead WHERE Id = '{LEADS[0]['Id']}'")
     assert result.total_size == 1
-    assert result.records == [{
-        "attributes": {"type": "Lead", "url": f"/services/data/v62.0/sobjects/Lead/{LEADS[0]['Id']}"},
-        "Email": "Ann@Example.com", "Id": LEADS[0]["Id"],
-    }]
+    assert result.records == [
+        {
+            "attributes": {"type": "Lead", "url": f"/services/data/v62.0/sobjects/Lead/{LEADS[0]['Id']}"},
+            "Email": "Ann@Example.com",
+            "Id": LEADS[0]["Id"],
+        }
+    ]
     assert list(result.records[0]) == ["attributes", "Email", "Id"]
 
 
@@ -187,7 +298,9 @@ def test_a_field_selected_twice_is_invalid_field() -> None:
 
 
 def test_parent_fields_are_nested_under_the_relationship_with_their_own_attributes() -> None:
-    records = query("SELECT Id, campaign.name, Lead.Email, Contact.Email FROM CampaignMember ORDER BY Id").records
+    records = query(
+        "SELECT Id, campaign.name, Lead.Email, Contact.Email FROM CampaignMember ORDER BY Id"
+    ).records
     assert records[0]["Campaign"] == {
         "attributes": {"type": "Campaign", "url": f"/services/data/v62.0/sobjects/Campaign/{CAMPAIGN}"},
         "Name": "Summit 2025",
@@ -198,20 +311,28 @@ def test_parent_fields_are_nested_under_the_relationship_with_their_own_attribut
 
 
 def test_several_fields_of_one_parent_share_one_nested_record() -> None:
-    record = query("SELECT ConvertedContact.Email, ConvertedContact.LastName FROM Lead WHERE IsConverted = true").records[0]
+    record = query(
+        "SELECT ConvertedContact.Email, ConvertedContact.LastName FROM Lead WHERE IsConverted = true"
+    ).records[0]
     assert list(record["ConvertedContact"]) == ["attributes", "Email", "LastName"]
 
 
 def test_parent_fields_filter_and_sort() -> None:
-    names = [r["Status"] for r in query(
-        "SELECT Status FROM CampaignMember WHERE Campaign.Name = 'SUMMIT 2025' ORDER BY Lead.Email NULLS LAST").records]
+    names = [
+        r["Status"]
+        for r in query(
+            "SELECT Status FROM CampaignMember WHERE Campaign.Name = 'SUMMIT 2025' "
+            "ORDER BY Lead.Email NULLS LAST"
+        ).records
+    ]
     assert names == ["Sent", "Attended"]
     assert query("SELECT Id FROM CampaignMember WHERE Lead.Email = null").total_size == 1
 
 
 def test_the_object_name_may_qualify_its_own_fields() -> None:
     assert query("SELECT Lead.Email FROM Lead WHERE Lead.Email = 'ann@example.com'").records[0]["Email"] == (
-        "Ann@Example.com")
+        "Ann@Example.com"
+    )
 
 
 def test_unknown_relationship_is_invalid_field() -> None:
@@ -233,8 +354,9 @@ def test_unknown_object_is_invalid_type_with_the_real_message() -> None:
     assert failure.error_code == "INVALID_TYPE"
     assert failure.message == (
         "\nSELECT Id FROM Leed\n               ^\nERROR at Row:1:Column:16\n"
-        "sObject type 'Leed' is not supported. If you are attempting to use a custom object, be sure to append "
-        "the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names."
+        "sObject type 'Leed' is not supported. If you are attempting to use a custom object, be sure to "
+        "append the '__c' after the entity name. Please reference your WSDL or the describe call for the "
+        "appropriate names."
     )
 
 
@@ -243,18 +365,25 @@ def test_unknown_field_is_invalid_field_with_statement_caret_and_column() -> Non
     assert failure.error_code == "INVALID_FIELD"
     assert failure.message == (
         "\nSELECT Id, Emial FROM Lead\n           ^\nERROR at Row:1:Column:12\n"
-        "No such column 'Emial' on entity 'Lead'. If you are attempting to use a custom field, be sure to append "
-        "the '__c' after the custom field name. Please reference your WSDL or the describe call for the "
-        "appropriate names."
+        "No such column 'Emial' on entity 'Lead'. If you are attempting to use a custom field, be sure to "
+        "append the '__c' after the custom field name. Please reference your WSDL or the describe call for "
+        "the appropriate names."
     )
 
 
-@pytest.mark.parametrize("text", [
-    "SELECT Id FROM Lead WHERE Nope = 'x'", "SELECT Id FROM Lead ORDER BY Nope", "SELECT Id FROM Lead WHERE Nope IN ('x')",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT Id FROM Lead WHERE Nope = 'x'",
+        "SELECT Id FROM Lead ORDER BY Nope",
+        "SELECT Id FROM Lead WHERE Nope IN ('x')",
+    ],
+)
 def test_unknown_field_in_where_or_order_by_is_invalid_field(text: str) -> None:
     failure = error(text)
-    assert failure.error_code == "INVALID_FIELD" and "No such column 'Nope' on entity 'Lead'" in failure.message
+    assert (
+        failure.error_code == "INVALID_FIELD" and "No such column 'Nope' on entity 'Lead'" in failure.message
+    )
 
 
 def test_the_object_is_checked_before_the_fields() -> None:
@@ -266,20 +395,23 @@ def test_errors_on_a_later_line_give_that_row_and_column() -> None:
     assert "\nWHERE  Bad = 1\n       ^\nERROR at Row:3:Column:8\n" in failure.message
 
 
-@pytest.mark.parametrize(("text", "token"), [
-    ("SELECT Id FROM", "'<EOF>'"),
-    ("SELECT Id Lead", "'Lead'"),
-    ("SELECT FROM Lead", "'FROM'"),
-    ("SELECT Id FROM Lead WHERE", "'<EOF>'"),
-    ("SELECT Id FROM Lead WHERE Email = invalid", "'invalid'"),
-    ("SELECT Id FROM Lead WHERE Email = \"a\"", "'\"'"),
-    ("SELECT Id FROM Lead WHERE Email IN ()", "')'"),
-    ("SELECT Id FROM Lead WHERE (Email = 'a'", "'<EOF>'"),
-    ("SELECT Id FROM Lead LIMIT x", "'x'"),
-    ("SELECT Id FROM Lead LIMIT 5 extra", "'extra'"),
-    ("DELETE FROM Lead", "'DELETE'"),
-    ("", "'<EOF>'"),
-])
+@pytest.mark.parametrize(
+    ("text", "token"),
+    [
+        ("SELECT Id FROM", "'<EOF>'"),
+        ("SELECT Id Lead", "'Lead'"),
+        ("SELECT FROM Lead", "'FROM'"),
+        ("SELECT Id FROM Lead WHERE", "'<EOF>'"),
+        ("SELECT Id FROM Lead WHERE Email = invalid", "'invalid'"),
+        ('SELECT Id FROM Lead WHERE Email = "a"', "'\"'"),
+        ("SELECT Id FROM Lead WHERE Email IN ()", "')'"),
+        ("SELECT Id FROM Lead WHERE (Email = 'a'", "'<EOF>'"),
+        ("SELECT Id FROM Lead LIMIT x", "'x'"),
+        ("SELECT Id FROM Lead LIMIT 5 extra", "'extra'"),
+        ("DELETE FROM Lead", "'DELETE'"),
+        ("", "'<EOF>'"),
+    ],
+)
 def test_syntax_errors_are_malformed_query_naming_the_unexpected_token(text: str, token: str) -> None:
     failure = error(text)
     assert failure.error_code == "MALFORMED_QUERY"
@@ -295,7 +427,10 @@ def test_mixing_and_with_or_without_parentheses_is_malformed_at_the_second_opera
 @pytest.mark.parametrize("clause", ["GROUP BY LastName", "WITH SECURITY_ENFORCED", "FOR UPDATE"])
 def test_unsupported_soql_is_malformed_and_says_the_emulator_lacks_it(clause: str) -> None:
     failure = error(f"SELECT Id FROM Lead {clause}")
-    assert failure.error_code == "MALFORMED_QUERY" and "not supported by the Salesforce emulator" in failure.message
+    assert (
+        failure.error_code == "MALFORMED_QUERY"
+        and "not supported by the Salesforce emulator" in failure.message
+    )
 
 
 def test_a_statement_over_100000_characters_is_malformed() -> None:
@@ -319,26 +454,28 @@ def test_a_long_text_field_in_where_cannot_be_filtered() -> None:
 
 def test_a_long_text_field_in_order_by_cannot_be_sorted() -> None:
     assert error("SELECT Id FROM Lead ORDER BY Description").message.endswith(
-        "field 'Description' can not be sorted in a query call")
+        "field 'Description' can not be sorted in a query call"
+    )
 
 
-@pytest.mark.parametrize(("text", "code", "detail"), [
-    ("IsConverted = 'false'", "INVALID_FIELD",
-     "value of filter criterion for field 'IsConverted' must be of type boolean and should not be enclosed in quotes"),
-    ("ConvertedDate = '2024-01-02'", "INVALID_FIELD",
-     "value of filter criterion for field 'ConvertedDate' must be of type date and should not be enclosed in quotes"),
-    ("LastModifiedDate > 2024-01-01", "INVALID_FIELD",
-     "value of filter criterion for field 'LastModifiedDate' must be of type dateTime and should not be enclosed "
-     "in quotes"),
-    ("NumberOfEmployees = '3'", "MALFORMED_QUERY",
-     "value of filter criterion for field 'NumberOfEmployees' must be of type integer and should not be enclosed "
-     "in quotes"),
-    ("LastName = 3", "INVALID_FIELD",
-     "value of filter criterion for field 'LastName' must be of type string and should be enclosed in quotes"),
-    ("Id = 'abc'", "INVALID_QUERY_FILTER_OPERATOR", "invalid ID field: abc"),
-    ("IsConverted LIKE 'x%'", "INVALID_FIELD", "invalid operator on boolean field"),
-    ("IsConverted > true", "INVALID_FIELD", "invalid operator on boolean field"),
-])
+def _criterion(field: str, expected: str, quoted: bool = False) -> str:
+    quotes = "should be enclosed in quotes" if quoted else "should not be enclosed in quotes"
+    return f"value of filter criterion for field '{field}' must be of type {expected} and {quotes}"
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "detail"),
+    [
+        ("IsConverted = 'false'", "INVALID_FIELD", _criterion("IsConverted", "boolean")),
+        ("ConvertedDate = '2024-01-02'", "INVALID_FIELD", _criterion("ConvertedDate", "date")),
+        ("LastModifiedDate > 2024-01-01", "INVALID_FIELD", _criterion("LastModifiedDate", "dateTime")),
+        ("NumberOfEmployees = '3'", "MALFORMED_QUERY", _criterion("NumberOfEmployees", "integer")),
+        ("LastName = 3", "INVALID_FIELD", _criterion("LastName", "string", quoted=True)),
+        ("Id = 'abc'", "INVALID_QUERY_FILTER_OPERATOR", "invalid ID field: abc"),
+        ("IsConverted LIKE 'x%'", "INVALID_FIELD", "invalid operator on boolean field"),
+        ("IsConverted > true", "INVALID_FIELD", "invalid operator on boolean field"),
+    ],
+)
 def test_a_literal_of_the_wrong_type_is_refused(text: str, code: str, detail: str) -> None:
     failure = error(f"SELECT Id FROM Lead WHERE {text}")
     assert (failure.error_code, failure.message.rsplit("\n", 1)[-1]) == (code, detail)
@@ -352,10 +489,20 @@ def test_an_offset_over_2000_is_refused() -> None:
 # -- string literals and escapes
 
 
-@pytest.mark.parametrize(("literal", "value"), [
-    (r"'o\'brien@x.ie'", "o'brien@x.ie"), (r"'a\"b'", 'a"b'), (r"'a\\b'", "a\\b"), (r"'a\nb'", "a\nb"),
-    (r"'a\rb'", "a\rb"), (r"'a\tb'", "a\tb"), (r"'a\bb'", "a\bb"), (r"'a\fb'", "a\fb"), (r"'\u00e9t\u00C9'", "étÉ"),
-])
+@pytest.mark.parametrize(
+    ("literal", "value"),
+    [
+        (r"'o\'brien@x.ie'", "o'brien@x.ie"),
+        (r"'a\"b'", 'a"b'),
+        (r"'a\\b'", "a\\b"),
+        (r"'a\nb'", "a\nb"),
+        (r"'a\rb'", "a\rb"),
+        (r"'a\tb'", "a\tb"),
+        (r"'a\bb'", "a\bb"),
+        (r"'a\fb'", "a\fb"),
+        (r"'\u00e9t\u00C9'", "étÉ"),
+    ],
+)
 def test_string_escapes_decode_like_salesforce(literal: str, value: str) -> None:
     store = Store({"Lead": [{"Id": sfid("00Q", 9), "LastName": value}]})
     assert query(f"SELECT Id FROM Lead WHERE LastName = {literal}", store=store).total_size == 1
@@ -368,7 +515,8 @@ def test_a_bad_escape_or_an_unterminated_string_is_malformed(literal: str) -> No
 
 def test_a_bad_escape_names_the_illegal_sequence() -> None:
     assert error(r"SELECT Id FROM Lead WHERE LastName = 'a\qb'").message.endswith(
-        r"Invalid string literal 'a\qb'. Illegal character sequence '\q' in string literal.")
+        r"Invalid string literal 'a\qb'. Illegal character sequence '\q' in string literal."
+    )
 
 
 # -- WHERE semantics
@@ -425,10 +573,19 @@ def test_multipicklist_equality_ignores_value_order_and_case() -> None:
     assert ids("SELECT Id FROM Lead WHERE Interests__c = 'art;MUSIC'") == lead_ids(1)
 
 
-@pytest.mark.parametrize(("pattern", "expected"), [
-    ("'sm%'", [1, 3]), ("'SMIT_'", [1, 3]), ("'%brien'", [2]), ("'o_brien'", [2]), ("'%'", [1, 2, 3]),
-    ("'smith'", [1, 3]), ("'s%h'", [1, 3]), ("'x%'", []),
-])
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("'sm%'", [1, 3]),
+        ("'SMIT_'", [1, 3]),
+        ("'%brien'", [2]),
+        ("'o_brien'", [2]),
+        ("'%'", [1, 2, 3]),
+        ("'smith'", [1, 3]),
+        ("'s%h'", [1, 3]),
+        ("'x%'", []),
+    ],
+)
 def test_like_matches_percent_and_underscore_ignoring_case(pattern: str, expected: list[int]) -> None:
     assert ids(f"SELECT Id FROM Lead WHERE LastName LIKE {pattern}") == lead_ids(*expected)
 
@@ -452,12 +609,15 @@ def test_ids_match_in_15_and_18_character_forms_but_not_in_another_case() -> Non
 
 
 def test_and_or_not_and_parentheses_combine() -> None:
-    assert ids("SELECT Id FROM Lead WHERE LastName = 'smith' AND IsConverted = false AND Status = 'Open'") == (
-        lead_ids(1, 3))
+    assert ids(
+        "SELECT Id FROM Lead WHERE LastName = 'smith' AND IsConverted = false AND Status = 'Open'"
+    ) == (lead_ids(1, 3))
     assert ids("SELECT Id FROM Lead WHERE Email = 'ann@example.com' OR Email = null OR Company = 'Pub'") == (
-        lead_ids(1, 2, 3))
-    assert ids("SELECT Id FROM Lead WHERE LastName = 'smith' AND (Email = null OR NumberOfEmployees > 5)") == (
-        lead_ids(1, 3))
+        lead_ids(1, 2, 3)
+    )
+    assert ids(
+        "SELECT Id FROM Lead WHERE LastName = 'smith' AND (Email = null OR NumberOfEmployees > 5)"
+    ) == (lead_ids(1, 3))
     assert ids("SELECT Id FROM Lead WHERE NOT (Email = null OR NumberOfEmployees > 5)") == lead_ids(2)
     assert ids("SELECT Id FROM Lead WHERE NOT Email = null AND NOT IsConverted = true") == lead_ids(1)
     assert ids("SELECT Id FROM Lead WHERE ((LastName = 'smith'))") == lead_ids(1, 3)
@@ -496,16 +656,25 @@ def test_limit_and_offset_page_through_the_sorted_records() -> None:
 
 
 def test_connector_contact_lookup_by_emails() -> None:
-    text = format_soql("SELECT Id, Email, LastModifiedDate FROM Contact WHERE Email IN {}", ["a@x.com", "o'brien@x.ie"])
-    assert query(text).records == [{
-        "attributes": {"type": "Contact", "url": f"/services/data/v62.0/sobjects/Contact/{CONTACT}"},
-        "Id": CONTACT, "Email": "o'brien@x.ie", "LastModifiedDate": "2024-02-01T00:00:00.000+0000",
-    }]
+    text = format_soql(
+        "SELECT Id, Email, LastModifiedDate FROM Contact WHERE Email IN {}", ["a@x.com", "o'brien@x.ie"]
+    )
+    assert query(text).records == [
+        {
+            "attributes": {"type": "Contact", "url": f"/services/data/v62.0/sobjects/Contact/{CONTACT}"},
+            "Id": CONTACT,
+            "Email": "o'brien@x.ie",
+            "LastModifiedDate": "2024-02-01T00:00:00.000+0000",
+        }
+    ]
 
 
 def test_connector_lead_lookup_excluding_converted() -> None:
-    text = format_soql("SELECT Id, Email, IsConverted, ConvertedContactId FROM Lead WHERE Email IN {} "
-                       "AND IsConverted = {}", ["ann@example.com", "o'brien@x.ie"], False)
+    text = format_soql(
+        "SELECT Id, Email, IsConverted, ConvertedContactId FROM Lead WHERE Email IN {} AND IsConverted = {}",
+        ["ann@example.com", "o'brien@x.ie"],
+        False,
+    )
     assert ids(text) == lead_ids(1)
 
 
@@ -516,25 +685,43 @@ def test_connector_campaign_lookup_by_a_hostile_name() -> None:
 
 
 def test_connector_campaign_member_statuses() -> None:
-    text = format_soql("SELECT Id, Label, HasResponded, IsDefault FROM CampaignMemberStatus WHERE CampaignId = {}",
-                       CAMPAIGN)
+    text = format_soql(
+        "SELECT Id, Label, HasResponded, IsDefault FROM CampaignMemberStatus WHERE CampaignId = {}", CAMPAIGN
+    )
     assert [(r["Label"], r["HasResponded"], r["IsDefault"]) for r in query(text).records] == [
-        ("Sent", False, True), ("Responded", True, False)]
+        ("Sent", False, True),
+        ("Responded", True, False),
+    ]
 
 
 def test_connector_campaign_members_of_leads_or_contacts() -> None:
-    text = format_soql("SELECT Id, LeadId, ContactId, Status FROM CampaignMember WHERE CampaignId = {} AND "
-                       "(LeadId IN {} OR ContactId IN {})", CAMPAIGN, [LEADS[2]["Id"]], [CONTACT])
+    text = format_soql(
+        "SELECT Id, LeadId, ContactId, Status FROM CampaignMember WHERE CampaignId = {} AND "
+        "(LeadId IN {} OR ContactId IN {})",
+        CAMPAIGN,
+        [LEADS[2]["Id"]],
+        [CONTACT],
+    )
     assert [r["Status"] for r in query(text).records] == ["Attended"]
 
 
 def test_an_in_list_of_200_emails_over_5000_records_takes_milliseconds() -> None:
-    leads = [{"Id": sfid("00Q", n), "Email": f"person{n}@example.com", "IsConverted": n % 7 == 0,
-              "LastName": f"P{n}"} for n in range(5000)]
+    leads = [
+        {
+            "Id": sfid("00Q", n),
+            "Email": f"person{n}@example.com",
+            "IsConverted": n % 7 == 0,
+            "LastName": f"P{n}",
+        }
+        for n in range(5000)
+    ]
     store = Store({"Lead": leads})
     emails = [f"PERSON{n}@example.com" for n in range(0, 4000, 20)]
-    text = format_soql("SELECT Id, Email, IsConverted, ConvertedContactId FROM Lead WHERE Email IN {} "
-                       "AND IsConverted = false", emails)
+    text = format_soql(
+        "SELECT Id, Email, IsConverted, ConvertedContactId FROM Lead WHERE Email IN {} "
+        "AND IsConverted = false",
+        emails,
+    )
     started = time.perf_counter()
     for _ in range(10):
         result = query(text, store=store)
@@ -556,3 +743,17 @@ def test_any_string_quoted_by_format_soql_matches_exactly_its_record(target: str
     store = Store({"Campaign": [{"Id": sfid("701", n), "Name": name} for n, name in enumerate(names)]})
     result = query(format_soql("SELECT Id, Name FROM Campaign WHERE Name = {}", target), store=store)
     assert [r["Name"] for r in result.records] == [n for n in names if n.casefold() == target.casefold()]
+
+
+def test_aggregate_functions_are_malformed_and_say_the_emulator_lacks_them() -> None:
+    failure = error("SELECT COUNT(Id) FROM Lead")
+    assert failure.error_code == "MALFORMED_QUERY"
+    assert failure.message.endswith("unexpected token: 'COUNT' (COUNT is not supported by the Salesforce emulator)")
+
+
+def test_an_error_in_a_very_long_statement_echoes_the_text_around_it() -> None:
+    text = "SELECT Id FROM Lead WHERE Email IN (" + ",".join(["'a@example.com'"] * 100) + ") AND Nope = 1"
+    failure = error(text)
+    echoed, caret = failure.message.split("\n")[1:3]
+    assert len(echoed) < 250 and echoed[caret.index("^") :].startswith("Nope = 1")
+    assert f"ERROR at Row:1:Column:{text.index('Nope') + 1}" in failure.message
