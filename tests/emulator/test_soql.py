@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 
 import pytest
@@ -705,7 +704,7 @@ def test_connector_campaign_members_of_leads_or_contacts() -> None:
     assert [r["Status"] for r in query(text).records] == ["Attended"]
 
 
-def test_an_in_list_of_200_emails_over_5000_records_takes_milliseconds() -> None:
+def test_an_in_list_of_200_emails_over_5000_records_finds_each_unconverted_lead_case_insensitively() -> None:
     leads = [
         {
             "Id": sfid("00Q", n),
@@ -722,12 +721,10 @@ def test_an_in_list_of_200_emails_over_5000_records_takes_milliseconds() -> None
         "AND IsConverted = false",
         emails,
     )
-    started = time.perf_counter()
-    for _ in range(10):
-        result = query(text, store=store)
-    elapsed = (time.perf_counter() - started) / 10
-    assert result.total_size == len([n for n in range(0, 4000, 20) if n % 7])
-    assert elapsed < 0.05, f"{elapsed * 1000:.1f} ms per query"
+    result = query(text, store=store)
+    expected = {f"person{n}@example.com" for n in range(0, 4000, 20) if n % 7}
+    assert result.total_size == len(expected)
+    assert {record["Email"] for record in result.records} == expected
 
 
 # -- property: whatever format_soql quotes comes back as the same string
@@ -748,7 +745,9 @@ def test_any_string_quoted_by_format_soql_matches_exactly_its_record(target: str
 def test_aggregate_functions_are_malformed_and_say_the_emulator_lacks_them() -> None:
     failure = error("SELECT COUNT(Id) FROM Lead")
     assert failure.error_code == "MALFORMED_QUERY"
-    assert failure.message.endswith("unexpected token: 'COUNT' (COUNT is not supported by the Salesforce emulator)")
+    assert failure.message.endswith(
+        "unexpected token: 'COUNT' (COUNT is not supported by the Salesforce emulator)"
+    )
 
 
 def test_an_error_in_a_very_long_statement_echoes_the_text_around_it() -> None:
