@@ -1,0 +1,287 @@
+"""The sync rules as one pure function: participants + setup + what Salesforce holds for their emails →
+the writes to make. No database, no network: tested on its own (tests/sync/test_planner.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from events.fields import FieldType
+
+CONTACT, LEAD, MEMBER = "Contact", "Lead", "CampaignMember"
+# Never cut: a cut email is another address; Salesforce rejects an over-long one with its own reason.
+UNCUT_FIELDS = frozenset({"Email"})
+
+
+@dataclass(frozen=True)
+class PlannerSetup:
+    campaign_id: str
+    registered_status: str
+    came_status: str
+    allow_creating_leads: bool
+    allow_data_update: bool
+    default_company: str
+    # {object: {participant field key: Salesforce API name}}
+    mappings: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # {participant field key: FieldType}
+    field_types: Mapping[str, str] = field(default_factory=dict)
+    # {object: {Salesforce API name: max length}} for text fields
+    field_lengths: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ParticipantIn:
+    id: int
+    email: str
+    first_name: str = ""
+    last_name: str = ""
+    company: str = ""
+    is_registered: bool = False
+    has_come: bool = False
+    values: Mapping[str, Any] = field(default_factory=dict)  # every field key → value (built-ins + data)
+    salesforce_id: str = ""
+    sent_hash: str = ""
+
+
+@dataclass(frozen=True)
+class SalesforcePerson:
+    id: str
+    object_name: str  # Contact or Lead
+    email: str
+    last_modified: str = ""
+    is_converted: bool = False
+    converted_contact_id: str = ""
+
+
+@dataclass(frozen=True)
+class SalesforceMember:
+    id: str
+    person_id: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Lookup:
+    contacts: Sequence[SalesforcePerson] = ()
+    leads: Sequence[SalesforcePerson] = ()
+    members: Sequence[SalesforceMember] = ()
+
+
+@dataclass
+class ParticipantPlan:
+    participant_id: int
+    email_key: str
+    object_name: str
+    person_id: str = ""  # empty: the person is to be created
+    person_fields: dict[str, Any] | None = None  # None: no write to the Lead or Contact
+    member_id: str = ""
+    member_fields: dict[str, Any] | None = None  # None: no write to the CampaignMember
+    member_status: str = ""  # the status Salesforce holds once the plan ran ("" = no membership)
+    sent_hash: str = ""
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    deferred: bool = False  # same email as another participant of the batch: next batch
+
+    @property
+    def creates_person(self) -> bool:
+        return not self.person_id and self.person_fields is not None
+
+    @property
+    def has_writes(self) -> bool:
+        return self.person_fields is not None or self.member_fields is not None
+
+
+def email_key(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def _newest(people: list[SalesforcePerson], preferred_id: str) -> SalesforcePerson:
+    for person in people:
+        if preferred_id and person.id == preferred_id:
+            return person  # stay on the record linked before: no flapping between duplicates
+    return sorted(people, key=lambda p: (p.last_modified, p.id), reverse=True)[0]
+
+
+def match_person(
+    participant: ParticipantIn, by_email: Mapping[str, Mapping[str, list[SalesforcePerson]]]
+) -> tuple[str, str, list[str]]:
+    """(object, Id or "", notes): Contacts first, then Leads not converted, then converted → their Contact."""
+    found = by_email.get(email_key(participant.email), {})
+    candidates = [
+        (CONTACT, found.get("contacts", [])),
+        (LEAD, found.get("leads", [])),
+        (CONTACT, found.get("converted", [])),
+    ]
+    for object_name, people in candidates:
+        if not people:
+            continue
+        chosen = _newest(people, participant.salesforce_id)
+        notes = []
+        if len(people) > 1:
+            kind = "converted Leads" if people is found.get("converted") else f"{object_name}s"
+            notes.append(f"{len(people)} {kind} have this email; linked to {chosen.id}, "
+                         "the most recently modified.")
+        if chosen.is_converted:
+            contact_id = chosen.converted_contact_id
+            notes.append(f"Lead {chosen.id} was converted; linked to its Contact {contact_id}.")
+            return CONTACT, chosen.converted_contact_id, notes
+        return object_name, chosen.id, notes
+    return "", "", []
+
+
+def convert_value(value: Any, field_type: str) -> Any:
+    """A participant value as Salesforce takes it, per the compatibility table of the mapping checks."""
+    if field_type == FieldType.BOOLEAN:
+        return bool(value)
+    if value is None or value == "" or value == []:
+        return None
+    if field_type == FieldType.MULTISELECT_LIST:
+        return ";".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
+    if field_type == FieldType.NUMBER:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value
+        try:
+            number = float(str(value).strip().replace(",", "."))
+        except ValueError:
+            return None
+        return int(number) if number.is_integer() else number
+    if field_type == FieldType.DATE:
+        if isinstance(value, (date, datetime)):
+            return value.isoformat()[:10]
+        return str(value)[:10]
+    return str(value)
+
+
+def _cut(fields: dict[str, Any], lengths: Mapping[str, int], warnings: list[str], object_name: str) -> None:
+    for name, value in fields.items():
+        limit = lengths.get(name)
+        if name in UNCUT_FIELDS or not limit or not isinstance(value, str) or len(value) <= limit:
+            continue
+        fields[name] = value[:limit]
+        warnings.append(f"{object_name}.{name} cut to {limit} characters (the value had {len(value)}).")
+
+
+def person_fields(
+    participant: ParticipantIn, object_name: str, setup: PlannerSetup, warnings: list[str]
+) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "Email": participant.email.strip(),
+        "FirstName": participant.first_name or None,
+        "LastName": participant.last_name or None,
+    }
+    if object_name == LEAD:
+        fields["Company"] = participant.company or setup.default_company
+    for key, api_name in (setup.mappings.get(object_name) or {}).items():
+        field_type = setup.field_types.get(key, FieldType.TEXT)
+        fields[api_name] = convert_value(participant.values.get(key), field_type)
+    _cut(fields, setup.field_lengths.get(object_name) or {}, warnings, object_name)
+    return fields
+
+
+def wanted_status(participant: ParticipantIn, setup: PlannerSetup) -> str:
+    if participant.has_come:
+        return setup.came_status
+    if participant.is_registered:
+        return setup.registered_status
+    return ""
+
+
+def _digest(material: Any) -> str:
+    text = json.dumps(material, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def split_hash(sent_hash: str) -> tuple[str, str]:
+    return sent_hash[:16], sent_hash[16:32]
+
+
+def _plan_member(
+    plan: ParticipantPlan, participant: ParticipantIn, setup: PlannerSetup, member: SalesforceMember | None
+) -> str:
+    """Fill the membership part of the plan; return its hash."""
+    status = wanted_status(participant, setup)
+    if member and member.status == setup.came_status and status == setup.registered_status:
+        status = setup.came_status  # never downgraded from "came" back to "registered"
+    if not status:
+        plan.member_id = member.id if member else ""
+        plan.member_status = member.status if member else ""
+        return _digest(["no-membership", setup.campaign_id])
+    fields: dict[str, Any] = {"Status": status}
+    for key, api_name in (setup.mappings.get(MEMBER) or {}).items():
+        field_type = setup.field_types.get(key, FieldType.TEXT)
+        fields[api_name] = convert_value(participant.values.get(key), field_type)
+    _cut(fields, setup.field_lengths.get(MEMBER) or {}, plan.warnings, MEMBER)
+    member_hash = _digest([setup.campaign_id, fields])
+    plan.member_status = status
+    if member:
+        plan.member_id = member.id
+        unchanged = member.status == status and split_hash(participant.sent_hash)[1] == member_hash
+        plan.member_fields = None if unchanged else fields
+    else:
+        plan.member_fields = {k: v for k, v in fields.items() if v is not None}
+    return member_hash
+
+
+def plan_participant(
+    participant: ParticipantIn,
+    setup: PlannerSetup,
+    by_email: Mapping[str, Mapping[str, list[SalesforcePerson]]],
+    members_by_person: Mapping[str, SalesforceMember],
+) -> ParticipantPlan:
+    object_name, person_id, notes = match_person(participant, by_email)
+    plan = ParticipantPlan(participant.id, email_key(participant.email), object_name, person_id, notes=notes)
+    if not person_id:
+        plan.object_name = LEAD if setup.allow_creating_leads else CONTACT
+        fields = person_fields(participant, plan.object_name, setup, plan.warnings)
+        plan.person_fields = {k: v for k, v in fields.items() if v is not None}
+        person_hash = _digest([plan.object_name, fields])
+    elif setup.allow_data_update:
+        fields = person_fields(participant, object_name, setup, plan.warnings)
+        person_hash = _digest([object_name, fields])
+        same_record = person_id == participant.salesforce_id
+        unchanged = same_record and split_hash(participant.sent_hash)[0] == person_hash
+        plan.person_fields = None if unchanged else fields
+    else:
+        person_hash = _digest(["linked-only", object_name])  # turning updates on later sends the data
+    member = members_by_person.get(person_id) if person_id else None
+    member_hash = _plan_member(plan, participant, setup, member)
+    plan.sent_hash = person_hash + member_hash
+    return plan
+
+
+PeopleByEmail = dict[str, dict[str, list[SalesforcePerson]]]
+
+
+def index_lookup(lookup: Lookup) -> tuple[PeopleByEmail, dict[str, SalesforceMember]]:
+    by_email: PeopleByEmail = {}
+    for person in lookup.contacts:
+        by_email.setdefault(email_key(person.email), {}).setdefault("contacts", []).append(person)
+    for person in lookup.leads:
+        kind = "converted" if person.is_converted and person.converted_contact_id else "leads"
+        if person.is_converted and not person.converted_contact_id:
+            continue  # converted without a Contact: nothing to link to, and it cannot be updated
+        by_email.setdefault(email_key(person.email), {}).setdefault(kind, []).append(person)
+    members = {m.person_id: m for m in sorted(lookup.members, key=lambda m: m.id)}
+    return by_email, members
+
+
+def plan_batch(
+    *, participants: Sequence[ParticipantIn], setup: PlannerSetup, lookup: Lookup
+) -> list[ParticipantPlan]:
+    """One plan per participant, in order. Two participants with one email (never within one event, but
+    defended here): the first is planned, the others deferred, so one email never gives two creates."""
+    by_email, members = index_lookup(lookup)
+    plans: list[ParticipantPlan] = []
+    seen: set[str] = set()
+    for participant in participants:
+        key = email_key(participant.email)
+        if key in seen:
+            plans.append(ParticipantPlan(participant.id, key, "", deferred=True))
+            continue
+        seen.add(key)
+        plans.append(plan_participant(participant, setup, by_email, members))
+    return plans
