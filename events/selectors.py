@@ -1,11 +1,15 @@
 """Reads of the event side. Every read that a view makes for a user goes through `event_get_for_user`."""
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from events.fields import BUILT_IN_FIELDS, FieldSpec
-from events.models import Event
+from events.models import Event, Participant, ParticipantField, SyncState
 
 
 def events_for_user(*, user: AbstractBaseUser) -> QuerySet[Event]:
@@ -29,3 +33,108 @@ def event_fields(*, event: Event) -> list[FieldSpec]:
         for f in event.custom_fields.all()
     ]
     return [*BUILT_IN_FIELDS, *custom]
+
+
+@dataclass(frozen=True)
+class ParticipantFilters:
+    """What the grid (and its exports) shows: already validated, see `events.forms.GridFilterForm`."""
+
+    search: str = ""
+    registered: bool | None = None
+    came: bool | None = None
+    sync_state: str = ""
+    # "" (any), "synced" (date not null), "never" (date null) or "between" (from_date..to_date, inclusive)
+    sync_date: str = ""
+    from_date: dt.date | None = None
+    to_date: dt.date | None = None
+    sort: str = "name"
+
+
+# Sort keys the grid offers -> order_by; `id` last so that pages never overlap or skip rows.
+GRID_SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("last_name", "first_name", "id"),
+    "email": ("email", "id"),
+    "company": ("company", "id"),
+    "registered": ("is_registered", "id"),
+    "came": ("has_come", "id"),
+    "sync_state": ("salesforce_sync_state", "id"),
+    "sync_date": ("salesforce_sync_date", "id"),
+}
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def participants_filtered(*, event: Event, filters: ParticipantFilters) -> QuerySet[Participant]:
+    """The event's participants matching `filters`, in the asked order (the grid and the exports)."""
+    queryset = Participant.objects.filter(event=event)
+    for word in filters.search.split():
+        queryset = queryset.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(company__icontains=word)
+        )
+    if filters.registered is not None:
+        queryset = queryset.filter(is_registered=filters.registered)
+    if filters.came is not None:
+        queryset = queryset.filter(has_come=filters.came)
+    if filters.sync_state:
+        queryset = queryset.filter(salesforce_sync_state=filters.sync_state)
+    if filters.sync_date == "synced":
+        queryset = queryset.filter(salesforce_sync_date__isnull=False)
+    elif filters.sync_date == "never":
+        queryset = queryset.filter(salesforce_sync_date__isnull=True)
+    elif filters.sync_date == "between":
+        # Whole days in the site's time zone: "to" includes everything synchronized that day.
+        if filters.from_date:
+            queryset = queryset.filter(salesforce_sync_date__gte=_day_start(filters.from_date))
+        if filters.to_date:
+            end = _day_start(filters.to_date + dt.timedelta(days=1))
+            queryset = queryset.filter(salesforce_sync_date__lt=end)
+    descending = filters.sort.startswith("-")
+    columns = GRID_SORTS.get(filters.sort.lstrip("-"), GRID_SORTS["name"])
+    return queryset.order_by(*(f"-{c}" if descending else c for c in columns))
+
+
+@dataclass(frozen=True)
+class GridCounts:
+    total: int
+    synced: int
+    failed: int
+
+
+def participant_grid_counts(*, event: Event) -> GridCounts:
+    """The event-wide counts of the grid header, in one query (the state index covers it)."""
+    counts = Participant.objects.filter(event=event).aggregate(
+        total=Count("id"),
+        synced=Count("id", filter=Q(salesforce_sync_state=SyncState.SYNCED)),
+        failed=Count("id", filter=Q(salesforce_sync_state=SyncState.FAILED)),
+    )
+    return GridCounts(**counts)
+
+
+def participant_get(*, event: Event, pk: int) -> Participant:
+    try:
+        return Participant.objects.get(event=event, pk=pk)
+    except Participant.DoesNotExist as exc:
+        raise Http404("No such participant.") from exc
+
+
+def participant_find_by_email(*, event: Event, email: str) -> Participant | None:
+    return Participant.objects.filter(event=event, email__iexact=email.strip()).first()
+
+
+def participant_email_taken(*, event: Event, email: str, exclude_pk: int | None = None) -> bool:
+    queryset = Participant.objects.filter(event=event, email__iexact=email.strip())
+    if exclude_pk is not None:
+        queryset = queryset.exclude(pk=exclude_pk)
+    return queryset.exists()
+
+
+def event_field_get(*, event: Event, pk: int) -> ParticipantField:
+    try:
+        return ParticipantField.objects.get(event=event, pk=pk)
+    except ParticipantField.DoesNotExist as exc:
+        raise Http404("No such field.") from exc

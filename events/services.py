@@ -1,14 +1,17 @@
 """Writes of the event side. Every change to a participant goes through here, so that it is marked
 pending for Salesforce in the same transaction and the sync engine hears of it after commit."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Lower
+from django.utils import timezone
 
 from events.fields import BUILT_IN_KEYS
-from events.models import Event, Participant, SyncState
+from events.models import Event, Participant, ParticipantField, SyncState
 
 PENDING_CHANGE = {"salesforce_sync_state": SyncState.PENDING, "change_counter": F("change_counter") + 1}
 
@@ -60,11 +63,94 @@ def participant_check_in(*, participant: Participant) -> Participant:
 
 
 @transaction.atomic
-def participants_mark_pending(*, event: Event, ids: Iterable[int] | None = None) -> int:
-    """Mark participants pending (all of the event's when `ids` is None); returns how many."""
+def participants_mark_pending(
+    *, event: Event, ids: Iterable[int] | None = None, only_state: str | None = None
+) -> int:
+    """Mark participants pending (all of the event's when `ids` is None, only those in `only_state`
+    when given, e.g. "Retry failed"); returns how many."""
     queryset = event.participants.all()
     if ids is not None:
         queryset = queryset.filter(pk__in=list(ids))
+    if only_state is not None:
+        queryset = queryset.filter(salesforce_sync_state=only_state)
     count = queryset.update(**PENDING_CHANGE)
     _notify_sync(event)
     return count
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+
+
+# Rows per INSERT/UPDATE statement: well under SQLite's bound-variable limit with ~25 columns per row.
+IMPORT_BATCH_SIZE = 500
+_UPDATED_COLUMNS = [*sorted(BUILT_IN_KEYS), "data", "salesforce_sync_state", "change_counter", "updated_at"]
+
+
+def _existing_by_email(event: Event, emails: list[str]) -> dict[str, Participant]:
+    found: dict[str, Participant] = {}
+    for start in range(0, len(emails), IMPORT_BATCH_SIZE):
+        chunk = emails[start : start + IMPORT_BATCH_SIZE]
+        matches = Participant.objects.annotate(email_lower=Lower("email")).filter(
+            event=event, email_lower__in=chunk
+        )
+        found.update({p.email_lower: p for p in matches})
+    return found
+
+
+@transaction.atomic
+def participants_import(*, event: Event, rows: Sequence[dict[str, Any]]) -> ImportResult:
+    """Create or update (matched on email, case-insensitively) participants from validated rows, all or
+    nothing. Rows hold stored values by field key, each with a distinct "email"; every participant
+    touched is marked pending and the sync engine is told once."""
+    rows_by_email = {normalize_email(row["email"]).lower(): row for row in rows}
+    existing = _existing_by_email(event, list(rows_by_email))
+    now = timezone.now()
+    to_create, to_update = [], []
+    for email, row in rows_by_email.items():
+        participant = existing.get(email)
+        if participant is None:
+            participant = Participant(event=event, change_counter=1, salesforce_sync_state=SyncState.PENDING)
+            _apply(participant, row)
+            to_create.append(participant)
+        else:
+            _apply(participant, row)
+            participant.salesforce_sync_state = SyncState.PENDING
+            participant.change_counter = F("change_counter") + 1
+            participant.updated_at = now  # bulk_update skips auto_now
+            to_update.append(participant)
+    Participant.objects.bulk_create(to_create, batch_size=IMPORT_BATCH_SIZE)
+    Participant.objects.bulk_update(to_update, _UPDATED_COLUMNS, batch_size=IMPORT_BATCH_SIZE)
+    if rows_by_email:
+        _notify_sync(event)
+    return ImportResult(created=len(to_create), updated=len(to_update))
+
+
+def participant_field_create(
+    *, event: Event, key: str, label: str, type: str, options: list[str], staff_only: bool
+) -> ParticipantField:
+    last = event.custom_fields.order_by("-position").values_list("position", flat=True).first()
+    return ParticipantField.objects.create(
+        event=event,
+        key=key,
+        label=label,
+        type=type,
+        options=options,
+        staff_only=staff_only,
+        position=(last or 0) + 1,
+    )
+
+
+def participant_field_update(*, field: ParticipantField, values: dict[str, Any]) -> ParticipantField:
+    for name in ("key", "label", "type", "options", "staff_only"):
+        if name in values:
+            setattr(field, name, values[name])
+    field.save()
+    return field
+
+
+def participant_field_delete(*, field: ParticipantField) -> None:
+    """Remove the field; participants keep the old values in `data`, unseen, until edited."""
+    field.delete()

@@ -1,34 +1,187 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Back-office pages of an event: the event list, the participant grid and its exports, the participant
+form, check-in, import. Thin: each view resolves the event through `event_get_for_user` (404 for a
+non-member), validates with a form and calls one service or selector."""
 
-from events.selectors import event_get_for_user, events_for_user
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from events import services
+from events.exporting import export_response
+from events.forms import GridFilterForm, ImportForm, ParticipantForm
+from events.importing import UnreadableFile, import_parse
+from events.models import SyncState
+from events.selectors import (
+    event_fields,
+    event_get_for_user,
+    events_for_user,
+    participant_get,
+    participant_grid_counts,
+    participants_filtered,
+)
+
+PAGE_SIZE = 50
+# Grid columns that sort: (sort key, label).
+SORTABLE_COLUMNS = [
+    ("name", "Name"),
+    ("email", "Email"),
+    ("company", "Company"),
+    ("registered", "Registered"),
+    ("came", "Came"),
+    ("sync_state", "Sync state"),
+    ("sync_date", "Salesforce sync date"),
+]
+EMAIL_TAKEN = "Another participant of this event already has this email."
 
 
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
-    events = events_for_user(user=request.user)
+    events = events_for_user(user=request.user).annotate(participant_count=Count("participants"))
     return render(request, "events/event_list.html", {"events": events})
 
 
+def _sort_columns(current: str) -> list[dict]:
+    columns = []
+    for key, label in SORTABLE_COLUMNS:
+        active = current.lstrip("-") == key
+        descending = active and current.startswith("-")
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "next": key if descending or not active else f"-{key}",
+                "arrow": ("▼" if descending else "▲") if active else "",
+            }
+        )
+    return columns
+
+
 @login_required
+@require_GET
 def participant_list(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
-    participants = event.participants.all()[:50]
-    return render(
-        request,
-        "events/participant_list.html",
-        {"event": event, "section": "participants", "participants": participants},
+    form = GridFilterForm(request.GET)
+    form.is_valid()  # errors are shown inline; the valid filters still apply
+    filters = form.filters()
+    page = Paginator(participants_filtered(event=event, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
+    context = {
+        "event": event,
+        "section": "participants",
+        "form": form,
+        "page": page,
+        "counts": participant_grid_counts(event=event),
+        "columns": _sort_columns(filters.sort),
+        "sort": filters.sort,
+    }
+    return render(request, "events/participant_list.html", context)
 
 
-participant_create = participant_edit = participant_check_in = participant_list
-participant_import = field_list = participant_list
-
-
+@login_required
+@require_GET
 def participant_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    return participant_list(request, slug)
+    event = event_get_for_user(user=request.user, slug=slug)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Unknown export format.")
+    form = GridFilterForm(request.GET)
+    if not form.is_valid():
+        # Exporting something other than what the user asked for would mislead: show the errors.
+        messages.error(request, "Fix the filters before exporting.")
+        return redirect(f"{reverse('events:participant_list', args=[slug])}?{request.GET.urlencode()}")
+    queryset = participants_filtered(event=event, filters=form.filters())
+    filename = f"{event.slug}-participants-{timezone.localdate():%Y-%m-%d}"
+    return export_response(fmt=fmt, specs=event_fields(event=event), queryset=queryset, filename=filename)
 
 
-def registration(request: HttpRequest, slug: str) -> HttpResponse:
-    return HttpResponse("Registration")
+@login_required
+@require_POST
+def participant_retry_failed(request: HttpRequest, slug: str) -> HttpResponse:
+    event = event_get_for_user(user=request.user, slug=slug)
+    count = services.participants_mark_pending(event=event, only_state=SyncState.FAILED)
+    messages.success(request, f"{count} failed participant(s) will be sent to Salesforce again.")
+    return redirect("events:participant_list", slug=slug)
+
+
+def _save_participant(form: ParticipantForm, event, participant=None):
+    """Create or update through the services; a concurrent duplicate email becomes a form error."""
+    try:
+        if participant is None:
+            return services.participant_create(event=event, values=form.values())
+        return services.participant_update(participant=participant, values=form.values())
+    except IntegrityError:
+        form.add_error("email", EMAIL_TAKEN)
+        return None
+
+
+@login_required
+def participant_create(request: HttpRequest, slug: str) -> HttpResponse:
+    event = event_get_for_user(user=request.user, slug=slug)
+    form = ParticipantForm(request.POST or None, event=event, specs=event_fields(event=event))
+    if request.method == "POST" and form.is_valid():
+        participant = _save_participant(form, event)
+        if participant is not None:
+            messages.success(request, f"{participant.email} was added.")
+            return redirect("events:participant_edit", slug=slug, pk=participant.pk)
+    context = {"event": event, "section": "participants", "form": form, "participant": None}
+    return render(request, "events/participant_form.html", context)
+
+
+@login_required
+def participant_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = event_get_for_user(user=request.user, slug=slug)
+    participant = participant_get(event=event, pk=pk)
+    form = ParticipantForm(
+        request.POST or None, event=event, specs=event_fields(event=event), instance=participant
+    )
+    if request.method == "POST" and form.is_valid():
+        if _save_participant(form, event, participant) is not None:
+            messages.success(request, "Saved. The change will be sent to Salesforce.")
+            return redirect("events:participant_edit", slug=slug, pk=pk)
+    context = {"event": event, "section": "participants", "form": form, "participant": participant}
+    return render(request, "events/participant_form.html", context)
+
+
+@login_required
+@require_POST
+def participant_check_in(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = event_get_for_user(user=request.user, slug=slug)
+    participant = participant_get(event=event, pk=pk)
+    services.participant_check_in(participant=participant)
+    messages.success(request, f"{participant.full_name or participant.email} is checked in.")
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) and back.startswith("/"):
+        return redirect(back)
+    return redirect("events:participant_edit", slug=slug, pk=pk)
+
+
+@login_required
+def participant_import(request: HttpRequest, slug: str) -> HttpResponse:
+    event = event_get_for_user(user=request.user, slug=slug)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"event": event, "section": "import", "form": form, "specs": event_fields(event=event)}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            parsed = import_parse(event=event, file=upload, name=upload.name)
+        except UnreadableFile as exc:
+            form.add_error("file", str(exc))
+            return render(request, "events/participant_import.html", context)
+        if not parsed.ok:
+            context.update(errors=parsed.errors[:500], error_count=len(parsed.errors), file_name=upload.name)
+            return render(request, "events/participant_import.html", context)
+        result = services.participants_import(event=event, rows=parsed.rows)
+        messages.success(
+            request,
+            f"Imported {upload.name}: {result.created} participant(s) created, {result.updated} updated.",
+        )
+        return redirect("events:participant_list", slug=slug)
+    return render(request, "events/participant_import.html", context)

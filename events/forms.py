@@ -1,0 +1,201 @@
+"""Forms of the back-office: the grid filters, the participant form generated from the event's fields,
+the custom field form and the import upload. They validate and convert; services write."""
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.validators import validate_slug
+
+from events.fields import BUILT_IN_KEYS, FILE_TYPES, FieldSpec, FieldType
+from events.models import Event, Participant, ParticipantField, SyncState
+from events.selectors import GRID_SORTS, ParticipantFilters, participant_email_taken
+from events.values import number_to_storage
+
+DATE_ERROR = "Not a valid date: use YYYY-MM-DD, for example 2026-03-31."
+YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
+SYNC_DATE_CHOICES = [
+    ("", "Any"),
+    ("synced", "Synchronized"),
+    ("never", "Never synchronized"),
+    ("between", "Synchronized between…"),
+]
+# Built-in text columns are bounded by the model; custom text lives in JSON.
+MAX_LENGTHS = {"email": 254, "first_name": 100, "last_name": 100, "company": 200, "job_title": 200}
+
+
+class InvalidMarkingMixin:
+    """Adds the `invalid` CSS class (red border) to the widgets of fields in error."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} invalid".strip()
+                widget.attrs["aria-invalid"] = "true"
+
+
+class GridFilterForm(InvalidMarkingMixin, forms.Form):
+    q = forms.CharField(required=False, label="Search", widget=forms.TextInput(attrs={"type": "search"}))
+    registered = forms.ChoiceField(choices=YES_NO, required=False)
+    came = forms.ChoiceField(choices=YES_NO, required=False)
+    sync_state = forms.ChoiceField(choices=[("", "Any"), *SyncState.choices], required=False, label="Sync state")
+    sync_date = forms.ChoiceField(choices=SYNC_DATE_CHOICES, required=False, label="Salesforce sync date")
+    from_date = forms.DateField(
+        required=False, label="From", input_formats=["%Y-%m-%d"], error_messages={"invalid": DATE_ERROR}
+    )
+    to_date = forms.DateField(
+        required=False, label="To", input_formats=["%Y-%m-%d"], error_messages={"invalid": DATE_ERROR}
+    )
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("from_date"), data.get("to_date")
+        if start and end and start > end:
+            self.add_error("to_date", "The end date is before the start date.")
+        return data
+
+    def filters(self) -> ParticipantFilters:
+        """The filters to apply: the valid ones (a malformed date is reported, not applied)."""
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        start, end = data.get("from_date"), data.get("to_date")
+        sync_date = data.get("sync_date") or ("between" if start or end else "")
+        sort = data.get("sort") or "name"
+        return ParticipantFilters(
+            search=data.get("q") or "",
+            registered={"yes": True, "no": False}.get(data.get("registered") or ""),
+            came={"yes": True, "no": False}.get(data.get("came") or ""),
+            sync_state=data.get("sync_state") or "",
+            sync_date=sync_date,
+            from_date=start if sync_date == "between" else None,
+            to_date=end if sync_date == "between" and "to_date" not in self.errors else None,
+            sort=sort if sort.lstrip("-") in GRID_SORTS else "name",
+        )
+
+
+def _form_field(spec: FieldSpec) -> forms.Field:
+    common: dict[str, Any] = {"label": spec.label, "required": spec.required}
+    kind = spec.type
+    if spec.key == "email":
+        return forms.EmailField(max_length=254, **common)
+    if kind == FieldType.MULTILINE_TEXT:
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **common)
+    if kind == FieldType.NUMBER:
+        return forms.DecimalField(widget=forms.NumberInput(attrs={"step": "any"}), **common)
+    if kind == FieldType.SELECT_LIST:
+        return forms.ChoiceField(choices=[("", "—"), *((o, o) for o in spec.options)], **common)
+    if kind == FieldType.MULTISELECT_LIST:
+        choices = [(o, o) for o in spec.options]
+        return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **common)
+    if kind == FieldType.DATE:
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if kind == FieldType.BOOLEAN:
+        return forms.BooleanField(**common)
+    if kind == FieldType.NULLABLE_BOOLEAN:
+        return forms.NullBooleanField(widget=forms.NullBooleanSelect, **common)
+    if kind in FILE_TYPES:
+        return forms.CharField(max_length=500, help_text="A URL or a file name.", **common)
+    return forms.CharField(max_length=MAX_LENGTHS.get(spec.key), **common)
+
+
+def _to_storage(spec: FieldSpec, value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return number_to_storage(value)
+    if spec.type == FieldType.DATE:
+        return value.isoformat() if value else None
+    if value is None and spec.built_in and spec.type == FieldType.TEXT:
+        return ""
+    return value
+
+
+class ParticipantForm(InvalidMarkingMixin, forms.Form):
+    """A participant form generated from the event's fields (built-in and custom)."""
+
+    def __init__(
+        self,
+        *args: Any,
+        event: Event,
+        specs: list[FieldSpec],
+        instance: Participant | None = None,
+        check_unique_email: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        self.event, self.specs, self.instance = event, specs, instance
+        self.check_unique_email = check_unique_email
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = _initial(instance, specs)
+        super().__init__(*args, **kwargs)
+        for spec in specs:
+            self.fields[spec.key] = _form_field(spec)
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        exclude = self.instance.pk if self.instance else None
+        if self.check_unique_email and participant_email_taken(event=self.event, email=email, exclude_pk=exclude):
+            raise forms.ValidationError("Another participant of this event already has this email.")
+        return email
+
+    def values(self) -> dict[str, Any]:
+        """The stored values by field key, for `participant_create` / `participant_update`."""
+        return {spec.key: _to_storage(spec, self.cleaned_data.get(spec.key)) for spec in self.specs}
+
+
+def _initial(instance: Participant, specs: list[FieldSpec]) -> dict[str, Any]:
+    data = instance.data or {}
+    return {s.key: getattr(instance, s.key) if s.built_in else data.get(s.key) for s in specs}
+
+
+class ParticipantFieldForm(InvalidMarkingMixin, forms.ModelForm):
+    options_text = forms.CharField(
+        required=False,
+        label="Options",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One option per line; for select lists and multi-select lists.",
+    )
+
+    class Meta:
+        model = ParticipantField
+        fields = ["key", "label", "type", "staff_only"]
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        self.event = event
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # Stored values, imports and Salesforce mappings refer to the key: it cannot change.
+            self.fields["key"].disabled = True
+            self.fields["options_text"].initial = "\n".join(self.instance.options or [])
+
+    def clean_key(self) -> str:
+        key = self.cleaned_data["key"].strip()
+        validate_slug(key)
+        if key in BUILT_IN_KEYS:
+            raise forms.ValidationError("This key is a built-in field.")
+        taken = ParticipantField.objects.filter(event=self.event, key=key).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError("This event already has a field with this key.")
+        return key
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        lines = (data.get("options_text") or "").splitlines()
+        options = list(dict.fromkeys(line.strip() for line in lines if line.strip()))
+        if data.get("type") in (FieldType.SELECT_LIST, FieldType.MULTISELECT_LIST) and not options:
+            self.add_error("options_text", "A select list needs at least one option.")
+        data["options"] = options
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV or Excel file",
+        help_text="Columns are field keys or labels; one row per participant; an email column is required.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("Only .csv and .xlsx files can be imported.")
+        return upload

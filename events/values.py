@@ -1,0 +1,111 @@
+"""How a participant field's value is read from outside text (import cells) and how it is stored.
+
+One set of rules per field type, so that a value typed in a form, read from a CSV or an XLSX cell, or
+written in an export means the same thing everywhere. Stored values are JSON-friendly: numbers as int or
+float, dates as ISO strings, multi-select lists as lists of strings."""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from events.fields import FieldSpec, FieldType
+
+# Separator of a multi-select list in a single CSV/XLSX cell; ";" because option labels often hold commas.
+MULTI_SEPARATOR = ";"
+TRUE_WORDS = frozenset({"true", "yes", "y", "1", "x", "oui", "vrai"})
+FALSE_WORDS = frozenset({"false", "no", "n", "0", "non", "faux"})
+
+
+class FieldValueError(ValueError):
+    """A value that does not fit its field; the message is shown to the user as is."""
+
+
+def number_to_storage(value: Decimal | int | float) -> int | float:
+    number = Decimal(str(value))
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _parse_bool(text: str, *, nullable: bool) -> bool | None:
+    word = text.strip().lower()
+    if word == "":
+        return None if nullable else False
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise FieldValueError("expected yes or no (true/false, 1/0)")
+
+
+def _parse_date(raw: Any) -> str:
+    if isinstance(raw, dt.datetime):
+        return raw.date().isoformat()
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    try:
+        return dt.date.fromisoformat(str(raw).strip()).isoformat()
+    except ValueError:
+        raise FieldValueError("expected a date as YYYY-MM-DD") from None
+
+
+def _parse_number(raw: Any) -> int | float:
+    if isinstance(raw, bool):
+        raise FieldValueError("expected a number")
+    if isinstance(raw, int | float):
+        return number_to_storage(raw)
+    text = str(raw).strip().replace(",", ".") if str(raw).count(",") == 1 else str(raw).strip()
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise FieldValueError(f"expected a number, got {str(raw)!r}") from None
+    if not number.is_finite():
+        raise FieldValueError(f"expected a number, got {str(raw)!r}")
+    return number_to_storage(number)
+
+
+def _options_lookup(spec: FieldSpec) -> dict[str, str]:
+    return {option.strip().lower(): option for option in spec.options}
+
+
+def value_parse(spec: FieldSpec, raw: Any) -> Any:
+    """The stored value of `raw` (a cell: text, number, date, bool or None) for `spec`, or FieldValueError."""
+    if isinstance(raw, bool) and spec.type in (FieldType.BOOLEAN, FieldType.NULLABLE_BOOLEAN):
+        return raw
+    empty = raw is None or (isinstance(raw, str) and raw.strip() == "")
+    if spec.type == FieldType.BOOLEAN:
+        return False if empty else _parse_bool(str(raw), nullable=False)
+    if spec.type == FieldType.NULLABLE_BOOLEAN:
+        return None if empty else _parse_bool(str(raw), nullable=True)
+    if spec.type == FieldType.MULTISELECT_LIST:
+        if empty:
+            return []
+        lookup = _options_lookup(spec)
+        chosen = [part.strip() for part in str(raw).split(MULTI_SEPARATOR) if part.strip()]
+        unknown = [part for part in chosen if part.lower() not in lookup]
+        if unknown:
+            raise FieldValueError(f"{', '.join(unknown)!s} not among the options ({', '.join(spec.options)})")
+        return [lookup[part.lower()] for part in chosen]
+    if empty:
+        return None if spec.type in (FieldType.NUMBER, FieldType.DATE) else ""
+    if spec.type == FieldType.NUMBER:
+        return _parse_number(raw)
+    if spec.type == FieldType.DATE:
+        return _parse_date(raw)
+    if spec.type == FieldType.SELECT_LIST:
+        option = _options_lookup(spec).get(str(raw).strip().lower())
+        if option is None:
+            raise FieldValueError(f"{str(raw).strip()!r} is not among the options ({', '.join(spec.options)})")
+        return option
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)  # an XLSX cell holding 42 reads back as 42.0
+    return str(raw).strip()
+
+
+def value_display(spec: FieldSpec, value: Any) -> Any:
+    """A stored value as a flat cell for exports: lists joined, booleans as yes/no, None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return f"{MULTI_SEPARATOR} ".join(str(item) for item in value)
+    return value
