@@ -1,0 +1,191 @@
+"""Create, update, delete and upsert of one record, with an org's validation, inside a transaction."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from salesforce_emulator import campaigns, ids, people, validation
+from salesforce_emulator.errors import RecordError, entity_deleted, invalid_cross_reference, locked, not_found
+from salesforce_emulator.store import Transaction
+
+T = TypeVar("T")
+
+
+@dataclass
+class WriteContext:
+    org: Any  # salesforce_emulator.org.Org
+    tx: Transaction
+    locked_ids: frozenset[str] = frozenset()
+    allow_duplicate_save: bool = False
+    system: bool = False  # loading the org file: field-level security does not apply
+    version: str = "62.0"
+    user_id: str = ""
+    default_campaign_statuses: bool = True  # the org file may give a campaign its own statuses instead
+
+
+class MultipleMatches(Exception):
+    def __init__(self, urls: list[str]) -> None:
+        super().__init__("more than one record")
+        self.urls = urls
+
+
+def now() -> str:
+    return validation.format_datetime(datetime.datetime.now(datetime.UTC))
+
+
+def atomic(operation: Callable[..., T]) -> Callable[..., T]:
+    """A refused write leaves the transaction as it was, whatever side records it had staged."""
+
+    @functools.wraps(operation)
+    def wrapper(ctx: WriteContext, *args: Any) -> T:
+        savepoint = ctx.tx.savepoint()
+        try:
+            return operation(ctx, *args)
+        except (RecordError, MultipleMatches):
+            ctx.tx.restore(savepoint)
+            raise
+
+    return wrapper
+
+
+@atomic
+def create(ctx: WriteContext, object_name: str, values: dict[str, Any]) -> dict[str, Any]:
+    schema = ctx.org.schema
+    if object_name == "User" and not ctx.system:
+        raise RecordError("INVALID_TYPE", "Cannot create User records through this emulator", None)
+    resolved = validation.resolve_fields(schema, object_name, values)
+    if "Id" in resolved and not ctx.system:
+        raise RecordError("INVALID_FIELD", "cannot specify Id in an insert call", ["Id"])
+    if not ctx.system:
+        validation.check_writable(schema, object_name, resolved, creating=True)
+    resolved = validation.coerce_values(schema, object_name, resolved)
+    record = _blank(ctx, object_name)
+    record.update({k: v for k, v in resolved.items() if v is not None or k not in record})
+    _check_locks(ctx, resolved)
+    people.before_write(ctx, object_name, record, None)
+    campaigns.before_write(ctx, object_name, record, None)
+    _validate(ctx, object_name, record, set(resolved), creating=True)
+    people.check_duplicates(ctx, object_name, record)
+    ctx.tx.put(record)
+    campaigns.after_create(ctx, object_name, record)
+    return record
+
+
+@atomic
+def update(ctx: WriteContext, object_name: str, record_id: str, values: dict[str, Any]) -> dict[str, Any]:
+    schema = ctx.org.schema
+    current = existing(ctx, object_name, record_id)
+    if ctx.locked_ids and current["Id"] in ctx.locked_ids:
+        raise locked(current["Id"])
+    if object_name == "Lead" and current.get("IsConverted"):
+        raise RecordError("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead", [])
+    values = {k: v for k, v in values.items() if k.lower() != "id"}
+    resolved = validation.resolve_fields(schema, object_name, values)
+    validation.check_writable(schema, object_name, resolved, creating=False)
+    resolved = validation.coerce_values(schema, object_name, resolved)
+    _check_locks(ctx, resolved)
+    record = {**current, **resolved}
+    people.before_write(ctx, object_name, record, current)
+    campaigns.before_write(ctx, object_name, record, current)
+    _validate(ctx, object_name, record, set(resolved), creating=False)
+    if "Email" in resolved:
+        people.check_duplicates(ctx, object_name, record)
+    stamp = now()
+    record.update(LastModifiedDate=stamp, SystemModstamp=stamp, LastModifiedById=ctx.user_id)
+    ctx.tx.put(record)
+    return record
+
+
+@atomic
+def delete(ctx: WriteContext, object_name: str | None, record_id: str) -> None:
+    record_id = ids.normalize(record_id) if ids.is_valid_id(record_id) else record_id
+    record = ctx.tx.get(record_id)
+    if record is None or (object_name and ids.object_for_id(record_id) != object_name):
+        raise RecordError("ENTITY_IS_DELETED", "entity is deleted", []) if record else not_found()
+    if record.get("IsDeleted"):
+        raise entity_deleted()
+    if record_id in ctx.locked_ids:
+        raise locked(record_id)
+    campaigns.before_delete(ctx, record)
+    stamp = now()
+    ctx.tx.put({**record, "IsDeleted": True, "LastModifiedDate": stamp, "SystemModstamp": stamp})
+
+
+@atomic
+def upsert(ctx: WriteContext, object_name: str, field_name: str, value: str,
+           values: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """(record, created). The key field must be an idLookup or external-id field."""
+    entry = ctx.org.schema.field(object_name, field_name)
+    if entry is None or not (entry["idLookup"] or entry["externalId"]):
+        raise RecordError("NOT_FOUND", f"Provided external ID field does not exist or is not accessible: "
+                                       f"{field_name}", None, status=404)
+    key = entry["name"]
+    matches = find_by(ctx, object_name, key, value)
+    if len(matches) > 1:
+        raise MultipleMatches([f"/services/data/v{ctx.version}/sobjects/{object_name}/{r['Id']}" for r in matches])
+    body = {k: v for k, v in values.items() if k.lower() != key.lower()}
+    if matches:
+        return update(ctx, object_name, matches[0]["Id"], body), False
+    if key != "Id":
+        body[key] = value
+    return create(ctx, object_name, body), True
+
+
+def find_by(ctx: WriteContext, object_name: str, key: str, value: Any) -> list[dict[str, Any]]:
+    if key == "Id":
+        record = ctx.tx.get(ids.normalize(value)) if ids.is_valid_id(value) else None
+        return [record] if record and not record.get("IsDeleted") else []
+    wanted = str(value).lower()
+    return [r for r in ctx.tx.records(object_name) if str(r.get(key) or "").lower() == wanted]
+
+
+def existing(ctx: WriteContext, object_name: str, record_id: str) -> dict[str, Any]:
+    if not ids.is_valid_id(record_id):
+        raise not_found()
+    record = ctx.tx.get(ids.normalize(record_id))
+    if record is None or ids.object_for_id(record["Id"]) != object_name:
+        raise not_found()
+    if record.get("IsDeleted"):
+        raise entity_deleted()
+    return record
+
+
+def _blank(ctx: WriteContext, object_name: str) -> dict[str, Any]:
+    record: dict[str, Any] = {}
+    for entry in ctx.org.schema.fields(object_name):
+        default = entry["defaultValue"] if entry["type"] == "boolean" else None
+        record[entry["name"]] = default
+        if entry["autoNumber"]:
+            number = len(ctx.tx.records(object_name, include_deleted=True)) + 1
+            record[entry["name"]] = f"A-{number:05d}"
+    stamp = now()
+    record.update(Id=ids.new_record_id(object_name), IsDeleted=False, CreatedDate=stamp, LastModifiedDate=stamp,
+                  SystemModstamp=stamp, CreatedById=ctx.user_id, LastModifiedById=ctx.user_id)
+    if "OwnerId" in record:
+        record["OwnerId"] = ctx.user_id
+    return record
+
+
+def _check_locks(ctx: WriteContext, values: dict[str, Any]) -> None:
+    for value in values.values():
+        if isinstance(value, str) and value in ctx.locked_ids:
+            raise locked(value)
+
+
+def _validate(ctx: WriteContext, object_name: str, record: dict[str, Any], touched: set[str], *,
+              creating: bool) -> None:
+    schema = ctx.org.schema
+    validation.check_required(schema, object_name, record, touched, creating=creating)
+    validation.check_values(schema, object_name, {n: record[n] for n in touched if n in record})
+    for name in touched:
+        entry = schema.field(object_name, name)
+        value = record.get(name)
+        if entry["type"] == "reference" and value:
+            target = ctx.tx.get(value)
+            if target is None or target.get("IsDeleted") or ids.object_for_id(value) not in entry["referenceTo"]:
+                raise invalid_cross_reference(name)
+    validation.check_rules(ctx.org.validation_rules, object_name, record)

@@ -1,0 +1,77 @@
+"""Salesforce record Ids: 15 case-sensitive characters plus a 3-character case checksum."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+
+_BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_CHECKSUM_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+
+KEY_PREFIXES: dict[str, str] = {
+    "Account": "001",
+    "Contact": "003",
+    "Lead": "00Q",
+    "Campaign": "701",
+    "CampaignMember": "00v",
+    "CampaignMemberStatus": "01Y",
+    "User": "005",
+    "Organization": "00D",
+}
+QUERY_LOCATOR_PREFIX = "01g"
+
+# Seeded from the clock so that Ids stay unique across restarts of a persisted org.
+_sequence = itertools.count(time.time_ns() // 1000)
+_sequence_lock = threading.Lock()
+
+
+def checksum(id15: str) -> str:
+    """The 3-character suffix: one letter per 5-character chunk, encoding which characters are upper case."""
+    suffix = ""
+    for start in (0, 5, 10):
+        bits = sum(1 << i for i, char in enumerate(id15[start : start + 5]) if "A" <= char <= "Z")
+        suffix += _CHECKSUM_ALPHABET[bits]
+    return suffix
+
+
+def to18(id15: str) -> str:
+    return id15 + checksum(id15)
+
+
+def _base62(number: int, width: int) -> str:
+    digits = ""
+    for _ in range(width):
+        number, rest = divmod(number, 62)
+        digits = _BASE62[rest] + digits
+    return digits
+
+
+def new_id(prefix: str) -> str:
+    """A fresh 18-character Id with `prefix` as its key prefix ("00Q" for a Lead)."""
+    with _sequence_lock:
+        number = next(_sequence)
+    return to18(prefix + "Em0" + _base62(number, 9))
+
+
+def new_record_id(object_name: str) -> str:
+    return new_id(KEY_PREFIXES[object_name])
+
+
+def object_for_id(record_id: str) -> str | None:
+    """The sObject a well-formed Id belongs to, from its key prefix."""
+    for name, prefix in KEY_PREFIXES.items():
+        if record_id.startswith(prefix):
+            return name
+    return None
+
+
+def is_valid_id(value: object) -> bool:
+    if not isinstance(value, str) or len(value) not in (15, 18) or not value.isalnum():
+        return False
+    return len(value) == 15 or checksum(value[:15]) == value[15:]
+
+
+def normalize(value: str) -> str:
+    """The 18-character form of a 15- or 18-character Id (Salesforce accepts both)."""
+    return to18(value) if len(value) == 15 else value

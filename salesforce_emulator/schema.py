@@ -1,0 +1,120 @@
+"""The org's objects and fields: describe answers and the SchemaLike look-ups the SOQL engine uses."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from salesforce_emulator.fields import custom_fields
+from salesforce_emulator.ids import KEY_PREFIXES
+from salesforce_emulator.standard_objects import STANDARD_OBJECTS
+
+
+class Schema:
+    """Standard objects plus the custom fields of an org file; every look-up is case-insensitive."""
+
+    def __init__(self, custom: dict[str, list[dict[str, Any]]] | None = None) -> None:
+        self._objects: dict[str, dict[str, Any]] = {}
+        self._fields: dict[str, dict[str, dict[str, Any]]] = {}
+        for name, spec in STANDARD_OBJECTS.items():
+            fields = copy.deepcopy(spec["fields"])
+            for custom_spec in (custom or {}).get(name, []):
+                fields.extend(custom_fields(custom_spec))
+            self._objects[name.lower()] = {**spec, "name": name, "fields": fields}
+            self._fields[name] = {f["name"].lower(): f for f in fields}
+        for name in custom or {}:
+            if name not in STANDARD_OBJECTS:
+                raise ValueError(f"custom fields for an unknown object: {name}")
+
+    # SchemaLike
+    def object_name(self, name: str) -> str | None:
+        spec = self._objects.get(name.lower())
+        return spec["name"] if spec else None
+
+    def field(self, object_name: str, field_name: str) -> dict[str, Any] | None:
+        canonical = self.object_name(object_name)
+        return self._fields[canonical].get(field_name.lower()) if canonical else None
+
+    def relationship(self, object_name: str, relationship_name: str) -> tuple[str, str] | None:
+        canonical = self.object_name(object_name)
+        if canonical is None:
+            return None
+        for entry in self._objects[canonical.lower()]["fields"]:
+            name = entry["relationshipName"]
+            if entry["type"] == "reference" and name and name.lower() == relationship_name.lower():
+                return entry["name"], entry["referenceTo"][0]
+        return None
+
+    # Used by the server side
+    def object_names(self) -> list[str]:
+        return [spec["name"] for spec in self._objects.values()]
+
+    def fields(self, object_name: str) -> list[dict[str, Any]]:
+        return self._objects[object_name.lower()]["fields"]
+
+    def field_names(self, object_name: str) -> list[str]:
+        return [f["name"] for f in self.fields(object_name)]
+
+    def describe_global(self, version: str) -> dict[str, Any]:
+        return {
+            "encoding": "UTF-8",
+            "maxBatchSize": 200,
+            "sobjects": [self._object_summary(spec, version) for spec in self._objects.values()],
+        }
+
+    def describe(self, object_name: str, version: str) -> dict[str, Any]:
+        spec = self._objects[object_name.lower()]
+        summary = self._object_summary(spec, version)
+        name = spec["name"]
+        summary["urls"].update(
+            {"layouts": f"/services/data/v{version}/sobjects/{name}/describe/layouts",
+             "uiEditTemplate": f"https://example.my.salesforce.com/{{ID}}/e"}
+        )
+        return {
+            **summary,
+            "actionOverrides": [],
+            "childRelationships": self._child_relationships(name),
+            "compactLayoutable": True,
+            "defaultImplementation": None,
+            "extendedBy": None,
+            "extendsInterfaces": None,
+            "fields": copy.deepcopy(spec["fields"]),
+            "implementedBy": None,
+            "implementsInterfaces": None,
+            "isInterface": False,
+            "namedLayoutInfos": [],
+            "networkScopeFieldName": None,
+            "recordTypeInfos": [],
+            "searchLayoutable": True,
+            "supportedScopes": [{"label": "All", "name": "everything"}],
+        }
+
+    def _object_summary(self, spec: dict[str, Any], version: str) -> dict[str, Any]:
+        name = spec["name"]
+        read_only = name == "User"
+        base = f"/services/data/v{version}/sobjects/{name}"
+        return {
+            "activateable": False, "associateEntityType": None, "associateParentEntity": None,
+            "createable": not read_only, "custom": False, "customSetting": False, "deepCloneable": False,
+            "deletable": not read_only, "deprecatedAndHidden": False, "feedEnabled": False,
+            "hasSubtypes": False, "isInterface": False, "isSubtype": False,
+            "keyPrefix": KEY_PREFIXES[name], "label": spec["label"], "labelPlural": spec["labelPlural"],
+            "layoutable": True, "mergeable": name in ("Account", "Contact", "Lead"), "mruEnabled": True,
+            "name": name, "queryable": True, "replicateable": True, "retrieveable": True,
+            "searchable": name != "CampaignMemberStatus", "triggerable": True, "undeletable": not read_only,
+            "updateable": not read_only,
+            "urls": {"rowTemplate": f"{base}/{{ID}}", "defaultValues": f"{base}/defaultValues?recordTypeId&fields",
+                     "describe": f"{base}/describe", "sobject": base},
+        }
+
+    def _child_relationships(self, parent: str) -> list[dict[str, Any]]:
+        children = []
+        for spec in self._objects.values():
+            for entry in spec["fields"]:
+                if entry["type"] == "reference" and parent in entry["referenceTo"]:
+                    children.append({
+                        "cascadeDelete": entry["cascadeDelete"], "childSObject": spec["name"],
+                        "deprecatedAndHidden": False, "field": entry["name"], "junctionIdListNames": [],
+                        "junctionReferenceTo": [], "relationshipName": None, "restrictedDelete": False,
+                    })
+        return children
