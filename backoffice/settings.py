@@ -134,7 +134,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_BEAT_SCHEDULE: dict = {}
+# The sync engine's sweep: re-enqueues events whose pending participants nobody picked up (a lost message
+# costs this long at most) and resumes events paused for the API limit once the pause is over.
+SYNC_SWEEP_SECONDS = env.float("SYNC_SWEEP_SECONDS", default=15.0)
+CELERY_BEAT_SCHEDULE: dict = {
+    "sync-sweep": {"task": "sync.tasks.sweep", "schedule": SYNC_SWEEP_SECONDS},
+}
 
 # Salesforce
 SALESFORCE_API_VERSION = env("SALESFORCE_API_VERSION", default="62.0")
@@ -143,6 +148,10 @@ SALESFORCE_CA_BUNDLE = env("SALESFORCE_CA_BUNDLE", default="") or None
 # Login hosts allowed besides Production, Sandbox and My Domain URLs (the emulator's URL, for the demo).
 SALESFORCE_EXTRA_LOGIN_HOSTS = env.list("SALESFORCE_EXTRA_LOGIN_HOSTS", default=[])
 SALESFORCE_TIMEOUT_SECONDS = env.float("SALESFORCE_TIMEOUT_SECONDS", default=30.0)
+# The sync pauses an event when Sforce-Limit-Info shows more than this share of the daily allowance used,
+# keeping headroom for the org's other integrations; it resumes on its own after SYNC_PAUSE_SECONDS.
+SALESFORCE_API_USAGE_PAUSE_SHARE = env.float("SALESFORCE_API_USAGE_PAUSE_SHARE", default=0.9)
+SYNC_PAUSE_SECONDS = env.int("SYNC_PAUSE_SECONDS", default=15 * 60)
 # Public base URL of this back-office, used to build the exact OAuth callback URL.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 

@@ -1,2 +1,9 @@
+from django.urls import path
+
+from sync import views
+
 app_name = "sync"
-urlpatterns: list = []
+urlpatterns = [
+    path("events/<slug:slug>/salesforce/force-sync/", views.force_sync, name="force_sync"),
+    path("events/<slug:slug>/salesforce/sync-progress/", views.progress, name="progress"),
+]

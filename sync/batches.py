@@ -1,0 +1,153 @@
+"""The participant rows as the sync's outbox: claiming a batch, turning rows into planner input, and
+recording each participant's outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from connector.describe import describe_compact
+from connector.models import SalesforceSetup
+from connector.salesforce.client import SalesforceClient
+from events.fields import BUILT_IN_KEYS
+from events.models import Event, Participant, SyncState
+from events.selectors import event_fields
+from sync.executor import Outcome
+from sync.planner import CONTACT, LEAD, MEMBER, ParticipantIn, PlannerSetup
+
+# Salesforce's limit for one sObject Collections call, so one batch is at most one write call per object.
+BATCH_SIZE = 200
+TEXT_TYPES = frozenset({"string", "textarea", "picklist", "multipicklist", "phone", "url", "combobox"})
+
+
+@dataclass(frozen=True)
+class Claimed:
+    participants: list[ParticipantIn]
+    counters: dict[int, int]  # participant id → change_counter when claimed
+
+
+def batch_claim(*, event: Event, size: int = BATCH_SIZE) -> Claimed:
+    """Up to `size` pending participants, with the change counter each had. Called under the org lock,
+    so no other flush of this event holds them; the counter decides at the end what may be marked synced."""
+    rows = list(
+        event.participants.filter(salesforce_sync_state=SyncState.PENDING).order_by("id")[:size]
+    )
+    return Claimed([participant_input(p) for p in rows], {p.pk: p.change_counter for p in rows})
+
+
+def participant_input(participant: Participant) -> ParticipantIn:
+    values: dict[str, Any] = dict(participant.data or {})
+    values.update({key: getattr(participant, key) for key in BUILT_IN_KEYS})
+    return ParticipantIn(
+        id=participant.pk,
+        email=participant.email,
+        first_name=participant.first_name,
+        last_name=participant.last_name,
+        company=participant.company,
+        is_registered=participant.is_registered,
+        has_come=participant.has_come,
+        values=values,
+        salesforce_id=participant.salesforce_id,
+        sent_hash=participant.salesforce_sent_hash,
+    )
+
+
+def _lengths(fields: dict[str, dict[str, Any]]) -> dict[str, int]:
+    return {
+        name: int(spec["length"])
+        for name, spec in fields.items()
+        if spec.get("type") in TEXT_TYPES and spec.get("length")
+    }
+
+
+def planner_setup(*, event: Event, setup: SalesforceSetup, client: SalesforceClient) -> PlannerSetup:
+    """The planner's view of the setup; field lengths from the describe cache, described once when missing."""
+    cache = dict(setup.describe_cache or {})
+    missing = [name for name in (LEAD, CONTACT, MEMBER) if not cache.get(name)]
+    for name in missing:
+        cache[name] = describe_compact(client.describe(name))
+    if missing:
+        SalesforceSetup.objects.filter(pk=setup.pk).update(describe_cache=cache)
+    mappings = setup.mappings
+    return PlannerSetup(
+        campaign_id=setup.campaign_id,
+        registered_status=setup.registered_status,
+        came_status=setup.came_status,
+        allow_creating_leads=setup.allow_creating_leads,
+        allow_data_update=setup.allow_data_update,
+        default_company=setup.default_company or "Unknown",
+        mappings={name: dict(mappings.for_object(name)) for name in (LEAD, CONTACT, MEMBER)},
+        field_types={spec.key: spec.type for spec in event_fields(event=event)},
+        field_lengths={name: _lengths(cache.get(name) or {}) for name in (LEAD, CONTACT, MEMBER)},
+    )
+
+
+def _known_ids(outcome: Outcome) -> dict[str, Any]:
+    """What is true in Salesforce whatever happens next: kept even when the participant stays pending,
+    so that a redo links instead of creating."""
+    plan = outcome.plan
+    values: dict[str, Any] = {}
+    if plan.person_id:
+        values.update(salesforce_object=plan.object_name, salesforce_id=plan.person_id)
+    if plan.member_id:
+        values["salesforce_campaign_member_id"] = plan.member_id
+    return values
+
+
+@transaction.atomic
+def outcomes_record(*, outcomes: Sequence[Outcome], counters: dict[int, int]) -> tuple[int, int]:
+    """Write each participant's outcome; returns (synced, failed). A participant edited since it was
+    claimed (its counter moved) keeps only the Ids and stays pending: the newer edit is sent next."""
+    now = timezone.now()
+    synced = failed = 0
+    for outcome in outcomes:
+        plan = outcome.plan
+        if plan.deferred:
+            continue
+        pk = plan.participant_id
+        Participant.objects.filter(pk=pk).update(**_known_ids(outcome))
+        same_edit = Participant.objects.filter(pk=pk, change_counter=counters[pk])
+        warnings = [*plan.notes, *plan.warnings]
+        if outcome.complete:
+            synced += same_edit.update(
+                salesforce_sync_state=SyncState.SYNCED,
+                salesforce_sync_date=now,
+                salesforce_sent_hash=plan.sent_hash,
+                salesforce_synced_counter=counters[pk],
+                salesforce_campaign_member_status=plan.member_status,
+                salesforce_error_code="",
+                salesforce_error_message="",
+                salesforce_warnings=warnings,
+            )
+        elif outcome.error_code:
+            failed += same_edit.update(
+                salesforce_sync_state=SyncState.FAILED,
+                salesforce_error_code=outcome.error_code[:80],
+                salesforce_error_message=outcome.error_message,
+                salesforce_warnings=warnings,
+            )
+    return synced, failed
+
+
+def pending_count(*, event: Event) -> int:
+    return event.participants.filter(salesforce_sync_state=SyncState.PENDING).count()
+
+
+def events_with_pending_ids() -> list[int]:
+    """Events whose pending participants the sync may send now (tile active, connected)."""
+    return list(
+        Event.objects.filter(
+            participants__salesforce_sync_state=SyncState.PENDING,
+            salesforce_connection__is_active=True,
+            salesforce_connection__health="connected",
+        )
+        .filter(Q(sync_state__isnull=True) | Q(sync_state__paused_until__isnull=True)
+                | Q(sync_state__paused_until__lte=timezone.now()))
+        .values_list("pk", flat=True)
+        .distinct()
+    )

@@ -1,0 +1,69 @@
+from django.db import models
+from django.db.models import Q
+
+from events.models import Event
+
+
+class SyncTrigger(models.TextChoices):
+    LIVE = "live", "Live"
+    FORCE = "force", "Force synchronization"
+
+
+class RunState(models.TextChoices):
+    RUNNING = "running", "Running"
+    FINISHED = "finished", "Finished"
+
+
+class SyncRun(models.Model):
+    """A forced synchronization, or a burst of live changes flushed until the event had nothing pending."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sync_runs")
+    trigger = models.CharField(max_length=10, choices=SyncTrigger.choices)
+    state = models.CharField(max_length=10, choices=RunState.choices, default=RunState.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    total = models.PositiveIntegerField(default=0, help_text="Participants to send when the run started.")
+    processed = models.PositiveIntegerField(default=0)
+    created_leads = models.PositiveIntegerField(default=0)
+    created_contacts = models.PositiveIntegerField(default=0)
+    updated_records = models.PositiveIntegerField(default=0)
+    members_created = models.PositiveIntegerField(default=0)
+    members_updated = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)
+    api_calls = models.PositiveIntegerField(default=0)
+    org_api_used = models.PositiveIntegerField(null=True, blank=True)
+    org_api_max = models.PositiveIntegerField(null=True, blank=True)
+    # Why the run waits (paused for the API limit, the connection needs a new login…); empty when fine.
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "trigger"],
+                condition=Q(state="running"),
+                name="one_running_run_per_event_and_trigger",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_trigger_display()} of {self.event} at {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def org_api_usage(self) -> str:
+        if self.org_api_used is None or not self.org_api_max:
+            return ""
+        return f"{self.org_api_used:,} / {self.org_api_max:,} ({self.org_api_used / self.org_api_max:.0%})"
+
+
+class EventSync(models.Model):
+    """Per-event state of the sync engine that is not about one participant."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="sync_state")
+    # Set when Salesforce's daily API allowance ran out (or nearly): no call before this moment.
+    paused_until = models.DateTimeField(null=True, blank=True)
+    pause_reason = models.CharField(max_length=300, blank=True)
+    last_flush_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Sync state of {self.event}"
