@@ -13,4 +13,6 @@ class Mappings:
     campaign_member: Mapping[str, str] = field(default_factory=dict)
 
     def for_object(self, object_name: str) -> Mapping[str, str]:
-        return {"Contact": self.contact, "Lead": self.lead, "CampaignMember": self.campaign_member}[object_name]
+        return {"Contact": self.contact, "Lead": self.lead, "CampaignMember": self.campaign_member}[
+            object_name
+        ]

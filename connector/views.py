@@ -1,11 +1,236 @@
+"""The integrations page and the Salesforce tile's setup screen. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_POST
 
-from events.selectors import event_get_for_user
+from connector import services
+from connector.forms import CampaignForm, ConnectionForm, OptionsForm
+from connector.models import ConnectionHealth
+from connector.salesforce import oauth
+from connector.salesforce.errors import SalesforceError
+from connector.selectors import (
+    REFERENCE_CALLS_PER_PARTICIPANT,
+    estimated_api_calls,
+    setup_is_valid,
+    tile_state,
+)
+from events.models import Event
+from events.selectors import event_get_for_user, events_for_user
+
+MAPPING_EDITORS = (
+    ("contact", "Contact", "Contact mapping"),
+    ("lead", "Lead", "Lead mapping"),
+    ("campaign_member", "CampaignMember", "Campaign Member mapping"),
+)
+POPUP_CLOSED_MESSAGE = "The Salesforce login window was closed before the login finished."
+
+
+def _force_sync_url(event: Event) -> str:
+    try:
+        return reverse("sync:force_sync", args=[event.slug])
+    except NoReverseMatch:  # the sync engine wires it; the button must render before that
+        return f"/events/{event.slug}/salesforce/force-sync/"
+
+
+def setup_context(request: HttpRequest, event: Event, **extra: Any) -> dict[str, Any]:
+    connection = services.connection_get_or_create(event=event)
+    setup = services.setup_get_or_create(event=event)
+    valid, reason = setup_is_valid(event)
+    participants = event.participants.count()
+    mappings = setup.mappings
+    context = {
+        "event": event,
+        "section": "integrations",
+        "connection": connection,
+        "setup": setup,
+        "state": tile_state(event),
+        "connection_form": ConnectionForm(connection=connection),
+        "campaign_form": CampaignForm(initial={"campaign_name": setup.campaign_name}),
+        "options_form": OptionsForm(
+            initial={
+                "allow_creating_leads": setup.allow_creating_leads,
+                "allow_data_update": setup.allow_data_update,
+                "default_company": setup.default_company,
+            }
+        ),
+        "mapping_texts": {
+            name: _pretty(mappings.for_object(name)) for name in ("Contact", "Lead", "CampaignMember")
+        },
+        "setup_valid": valid,
+        "setup_reason": reason,
+        "force_sync_url": _force_sync_url(event),
+        "participants": participants,
+        "estimated_calls": estimated_api_calls(participants),
+        "reference_calls": participants * REFERENCE_CALLS_PER_PARTICIPANT,
+    }
+    context.update(extra)
+    reports = context.get("mapping_reports") or {}
+    context["mapping_editors"] = [
+        {
+            "kind": kind,
+            "label": label,
+            "text": context["mapping_texts"].get(name, ""),
+            "report": reports.get(name),
+        }
+        for kind, name, label in MAPPING_EDITORS
+    ]
+    calls = context["estimated_calls"]
+    context["calls_per_participant"] = f"{calls / participants:.3f}" if participants else "0"
+    return context
+
+
+def _pretty(mapping: Any) -> str:
+    return json.dumps(dict(mapping), indent=2) if mapping else ""
 
 
 @login_required
+@require_GET
 def integrations(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
-    return render(request, "connector/integrations.html", {"event": event, "section": "integrations"})
+    context = {"event": event, "section": "integrations", "state": tile_state(event)}
+    return render(request, "connector/integrations.html", context)
+
+
+@login_required
+@require_POST
+def activate(request: HttpRequest, slug: str) -> HttpResponse:
+    event = event_get_for_user(user=request.user, slug=slug)
+    services.connection_set_active(event=event, active=True)
+    return redirect("connector:salesforce", slug=event.slug)
+
+
+@login_required
+@require_POST
+def deactivate(request: HttpRequest, slug: str) -> HttpResponse:
+    event = event_get_for_user(user=request.user, slug=slug)
+    services.connection_set_active(event=event, active=False)
+    messages.success(request, "Salesforce is deactivated: nothing is synchronized. The setup is kept.")
+    return redirect("connector:integrations", slug=event.slug)
+
+
+@login_required
+@require_GET
+def salesforce(request: HttpRequest, slug: str) -> HttpResponse:
+    event = event_get_for_user(user=request.user, slug=slug)
+    return render(request, "connector/salesforce.html", setup_context(request, event))
+
+
+@login_required
+@require_POST
+def connection_save(request: HttpRequest, slug: str) -> HttpResponse:
+    event = event_get_for_user(user=request.user, slug=slug)
+    connection = services.connection_get_or_create(event=event)
+    form = ConnectionForm(request.POST, connection=connection)
+    if not form.is_valid():
+        context = setup_context(request, event, connection_form=form)
+        return render(request, "connector/salesforce.html", context, status=400)
+    services.connection_credentials_set(
+        event=event,
+        consumer_key=form.cleaned_data["consumer_key"],
+        consumer_secret=form.cleaned_data["consumer_secret"],
+        login_host=form.cleaned_data["host"],
+    )
+    messages.success(request, "Connected app saved. Click SALESFORCE LOGIN to connect.")
+    return redirect("connector:salesforce", slug=event.slug)
+
+
+@login_required
+@require_GET
+def login_start(request: HttpRequest, slug: str) -> HttpResponse:
+    event = event_get_for_user(user=request.user, slug=slug)
+    try:
+        url = services.connection_login_start(event=event, session=request.session)
+    except services.SetupError as exc:
+        return render(request, "connector/oauth_popup.html", {"ok": False, "message": str(exc)}, status=400)
+    return redirect(url)
+
+
+@login_required
+@require_GET
+def oauth_callback(request: HttpRequest) -> HttpResponse:
+    """Salesforce sends the popup back here. The state is popped and checked before anything else."""
+    login = oauth.pending_login_pop(request.session, state=request.GET.get("state", ""))
+    if login is None:
+        message = "This login answer is unknown, expired or already used. Start again with SALESFORCE LOGIN."
+        return render(request, "connector/oauth_popup.html", {"ok": False, "message": message}, status=400)
+    event = events_for_user(user=request.user).filter(pk=login.event_id).first()
+    if event is None:
+        return render(
+            request, "connector/oauth_popup.html", {"ok": False, "message": "No such event."}, status=404
+        )
+    error = request.GET.get("error", "")
+    code = request.GET.get("code", "")
+    if error == "access_denied":
+        outcome = services.connection_login_fail(
+            event=event, message="You denied access in Salesforce: not connected."
+        )
+    elif error or not code:
+        outcome = services.connection_login_fail(
+            event=event, message=f"Salesforce did not log you in ({error or 'no code'})."
+        )
+    else:
+        outcome = services.connection_login_complete(event=event, login=login, code=code)
+    context = {"ok": outcome.ok, "message": outcome.message, "event": event}
+    return render(request, "connector/oauth_popup.html", context, status=200 if outcome.ok else 400)
+
+
+@login_required
+@require_GET
+def connection_status(request: HttpRequest, slug: str) -> HttpResponse:
+    """The connection's state, polled by the setup screen while not connected."""
+    event = event_get_for_user(user=request.user, slug=slug)
+    connection = services.connection_get_or_create(event=event)
+    if request.GET.get("polling") and connection.health == ConnectionHealth.CONNECTED:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"  # the whole setup screen changes once connected
+        return response
+    closed = (
+        bool(request.GET.get("popup_closed")) and not connection.is_connected and not connection.last_error
+    )
+    context = {
+        "event": event,
+        "connection": connection,
+        "popup_message": POPUP_CLOSED_MESSAGE if closed else "",
+    }
+    return render(request, "connector/_connection_status.html", context)
+
+
+@login_required
+@require_POST
+def disconnect(request: HttpRequest, slug: str) -> HttpResponse:
+    event = event_get_for_user(user=request.user, slug=slug)
+    warning = services.connection_disconnect(event=event)
+    if warning:
+        messages.warning(request, warning)
+    else:
+        messages.success(request, "Disconnected: the tokens are revoked in Salesforce and forgotten here.")
+    return redirect("connector:salesforce", slug=event.slug)
+
+
+@login_required
+@require_POST
+def options_save(request: HttpRequest, slug: str) -> HttpResponse:
+    event = event_get_for_user(user=request.user, slug=slug)
+    form = OptionsForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "connector/salesforce.html", setup_context(request, event, options_form=form), status=400
+        )
+    services.setup_options_set(event=event, **form.cleaned_data)
+    messages.success(request, "Options saved.")
+    return redirect("connector:salesforce", slug=event.slug)
+
+
+def salesforce_error_message(exc: SalesforceError) -> str:
+    if exc.code == "NOT_CONNECTED" or exc.__class__.__name__ == "AuthorizationRevoked":
+        return "Salesforce needs a new login (SALESFORCE LOGIN)."
+    return f"Salesforce could not answer: {exc.code}. Try again."

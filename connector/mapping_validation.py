@@ -1,0 +1,185 @@
+"""Validation of one field mapping (`{participant field key: Salesforce field API name}`) for one object.
+
+Pure: it takes the mapping's text, the event's participant fields and the cached describe, and returns
+each problem next to its key. Errors block saving; warnings (values that may be cut) do not.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from connector.describe import COMPATIBLE_SETUP_TYPES, setup_type
+from events.fields import FieldSpec, FieldType
+
+# Always sent by the sync from the participant's built-in fields; never a mapping target.
+DEFAULT_FIELDS: dict[str, dict[str, str]] = {
+    "Contact": {"email": "Email", "first_name": "FirstName", "last_name": "LastName"},
+    "Lead": {"email": "Email", "first_name": "FirstName", "last_name": "LastName", "company": "Company"},
+    "CampaignMember": {},
+}
+# Written by the sync itself (links and status): mapping onto them would fight the sync's own value.
+RESERVED_TARGETS: dict[str, tuple[str, ...]] = {
+    "Contact": (),
+    "Lead": (),
+    "CampaignMember": ("Status", "CampaignId", "LeadId", "ContactId"),
+}
+UNSENDABLE_TYPES = frozenset(
+    {
+        FieldType.MULTILINE_TEXT,
+        FieldType.NULLABLE_BOOLEAN,
+        FieldType.FILE,
+        FieldType.PICTURE,
+        FieldType.DOCUMENT,
+    }
+)
+# Longest value a built-in participant field can hold (their form and model limits).
+BUILT_IN_MAX_LENGTHS = {"email": 254, "first_name": 100, "last_name": 100, "company": 200, "job_title": 200}
+TEXT_TYPES = frozenset({FieldType.TEXT, FieldType.SELECT_LIST, FieldType.MULTISELECT_LIST})
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    key: str = ""
+    line: int | None = None
+    column: int | None = None
+
+
+@dataclass
+class MappingReport:
+    object_name: str
+    mapping: dict[str, str] = field(default_factory=dict)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    def error(self, key: str, message: str, line: int | None = None) -> None:
+        self.errors.append(Problem(message, key, line))
+
+    def warn(self, key: str, message: str, line: int | None = None) -> None:
+        self.warnings.append(Problem(message, key, line))
+
+
+def mapping_parse(text: str, report: MappingReport) -> dict[str, str] | None:
+    """The mapping as a dict of strings, or None after recording why not (with line and column)."""
+    if not text.strip():
+        return {}
+    try:
+        data: Any = json.loads(text)
+    except json.JSONDecodeError as exc:
+        report.errors.append(Problem(f"Not valid JSON: {exc.msg}", "", exc.lineno, exc.colno))
+        return None
+    if not isinstance(data, dict):
+        report.errors.append(Problem('Expected a JSON object such as {"job_title": "Title"}.', "", 1, 1))
+        return None
+    mapping: dict[str, str] = {}
+    for key, value in data.items():
+        if not isinstance(value, str) or not value.strip():
+            report.error(
+                key, "The value must be a Salesforce field API name (a string).", _line_of(text, key)
+            )
+            continue
+        mapping[key] = value.strip()
+    return mapping
+
+
+def _line_of(text: str, key: str) -> int | None:
+    match = re.search(re.escape(json.dumps(key)) + r"\s*:", text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _max_length(spec: FieldSpec) -> int | None:
+    """Longest value the participant field can produce; None when unbounded."""
+    if spec.built_in:
+        return BUILT_IN_MAX_LENGTHS.get(spec.key)
+    if spec.type == FieldType.SELECT_LIST and spec.options:
+        return max(len(option) for option in spec.options)
+    if spec.type == FieldType.MULTISELECT_LIST and spec.options:
+        return sum(len(option) for option in spec.options) + len(spec.options) - 1
+    return None
+
+
+def _check_pair(
+    report: MappingReport, spec: FieldSpec, target: dict[str, Any], line: int | None, data_update: bool
+) -> None:
+    key, name, obj = spec.key, target["name"], report.object_name
+    kind = setup_type(target, obj)
+    allowed = COMPATIBLE_SETUP_TYPES.get(spec.type, ())
+    if kind not in allowed:
+        if kind in {"Text", "Number", "Date", "Date/Time", "Checkbox"}:
+            wanted = " or ".join(allowed)
+            message = f"{spec.type} participant fields go into {wanted} fields; {name} is a {kind} field."
+        else:
+            message = f"{name} is a {kind} field: the connector cannot write {kind} fields."
+        report.error(key, message, line)
+        return
+    if not target.get("createable"):
+        report.error(key, f"{obj}.{name} is not createable (read-only for the connected user).", line)
+    elif not target.get("updateable") and (obj == "CampaignMember" or data_update):
+        report.error(key, f"{obj}.{name} is not updateable: existing records could not receive it.", line)
+    length = target.get("length") or 0
+    longest = _max_length(spec)
+    if kind == "Text" and spec.type in TEXT_TYPES and length and (longest is None or longest > length):
+        report.warn(key, f"Values longer than {length} characters will be cut to fit {name}.", line)
+
+
+def mapping_validate(
+    *,
+    object_name: str,
+    text: str,
+    fields: list[FieldSpec],
+    describe: dict[str, dict[str, Any]] | None,
+    data_update: bool = True,
+) -> MappingReport:
+    """Every problem of one mapping. `describe` None means not fetched yet: Salesforce checks are skipped."""
+    report = MappingReport(object_name)
+    mapping = mapping_parse(text, report)
+    if mapping is None:
+        return report
+    report.mapping = mapping
+    specs = {spec.key: spec for spec in fields}
+    by_lower = {name.lower(): f for name, f in (describe or {}).items()}
+    defaults = DEFAULT_FIELDS[object_name]
+    protected = {name.lower() for name in (*defaults.values(), *RESERVED_TARGETS[object_name])}
+    seen_targets: dict[str, str] = {}
+    for key, target_name in mapping.items():
+        line = _line_of(text, key)
+        spec = specs.get(key)
+        if spec is None:
+            report.error(key, f"Unknown participant field “{key}”.", line)
+            continue
+        if key in defaults:
+            report.error(
+                key, f"“{key}” is always sent as {object_name}.{defaults[key]}; it cannot be remapped.", line
+            )
+            continue
+        if target_name.lower() in protected:
+            report.error(
+                key, f"{object_name}.{target_name} is always set by the connector; map another field.", line
+            )
+            continue
+        if target_name.lower() in seen_targets:
+            report.error(
+                key, f"{target_name} is already mapped from “{seen_targets[target_name.lower()]}”.", line
+            )
+            continue
+        seen_targets[target_name.lower()] = key
+        if spec.type in UNSENDABLE_TYPES:
+            report.error(
+                key, f"“{key}” is a {spec.type} participant field: it cannot be sent to Salesforce.", line
+            )
+            continue
+        if describe is None:
+            continue
+        target = by_lower.get(target_name.lower())
+        if target is None:
+            report.error(key, f"No field {target_name} on {object_name} in Salesforce.", line)
+            continue
+        _check_pair(report, spec, target, line, data_update)
+    return report

@@ -1,0 +1,69 @@
+"""Reads of the connector: the event's connection and setup, the tile's state, whether sync may run."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from connector.models import ConnectionHealth, SalesforceConnection, SalesforceSetup
+from events.models import Event
+
+# What the reference product spends: one person at a time, about 3 calls each.
+REFERENCE_CALLS_PER_PARTICIPANT = 3
+# Our sync: per batch of 200 participants, one Composite of look-ups and about two Collections writes.
+PARTICIPANTS_PER_BATCH = 200
+CALLS_PER_BATCH = 3
+
+
+def connection_for_event(event: Event) -> SalesforceConnection | None:
+    return SalesforceConnection.objects.filter(event=event).first()
+
+
+def setup_for_event(event: Event) -> SalesforceSetup | None:
+    return SalesforceSetup.objects.filter(event=event).first()
+
+
+def estimated_api_calls(participants: int) -> int:
+    """API calls a full (forced) sync of `participants` participants is expected to cost."""
+    return math.ceil(max(participants, 0) / PARTICIPANTS_PER_BATCH) * CALLS_PER_BATCH
+
+
+def setup_is_valid(event: Event) -> tuple[bool, str]:
+    """(True, "") when the sync may run for this event, else (False, the reason an organizer can act on)."""
+    connection = connection_for_event(event)
+    if connection is None or not connection.is_active:
+        return False, "The Salesforce tile is not activated."
+    if connection.health == ConnectionHealth.NEEDS_LOGIN:
+        return False, "The Salesforce connection needs a new login."
+    if not connection.is_connected:
+        return False, "Salesforce is not connected."
+    setup = setup_for_event(event)
+    if setup is None or not setup.campaign_id:
+        return False, "No campaign is set."
+    if not setup.registered_status or not setup.came_status:
+        return False, "The campaign member statuses are not set."
+    if setup.last_check_ok is not True:
+        return False, "Run CHECK SETUP: the setup has not been checked since it last changed."
+    return True, ""
+
+
+@dataclass(frozen=True)
+class TileState:
+    code: str  # inactive, not_connected, needs_login, incomplete, valid
+    label: str
+    detail: str = ""
+
+
+def tile_state(event: Event) -> TileState:
+    connection = connection_for_event(event)
+    if connection is None or not connection.is_active:
+        return TileState("inactive", "Not activated")
+    if connection.health == ConnectionHealth.NEEDS_LOGIN:
+        return TileState("needs_login", "Needs a new login", connection.last_error)
+    if not connection.is_connected:
+        return TileState("not_connected", "Not connected")
+    who = f"Connected as {connection.username} ({connection.org_id})"
+    valid, reason = setup_is_valid(event)
+    if valid:
+        return TileState("valid", "Setup valid", who)
+    return TileState("incomplete", "Setup incomplete", f"{who}. {reason}")

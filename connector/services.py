@@ -1,0 +1,270 @@
+"""Writes of the connector: activating the tile, connecting through OAuth, and the organizer's setup."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from connector.describe import describe_compact
+from connector.mapping_validation import MappingReport, mapping_validate
+from connector.models import ConnectionHealth, SalesforceConnection, SalesforceSetup
+from connector.salesforce import oauth
+from connector.salesforce.client import client_for_connection
+from connector.salesforce.errors import AuthorizationRevoked, RequestRefused, SalesforceError, TransientError
+from connector.setup_conf import MAPPED_OBJECTS
+from events.models import Event
+from events.selectors import event_fields
+
+logger = logging.getLogger(__name__)
+
+MAPPING_ATTRIBUTES = {
+    "Contact": "contact_mapping",
+    "Lead": "lead_mapping",
+    "CampaignMember": "campaign_member_mapping",
+}
+
+
+class SetupError(Exception):
+    """A setup action the organizer must correct; the message is shown on the tile."""
+
+
+def connection_get_or_create(*, event: Event) -> SalesforceConnection:
+    connection, _ = SalesforceConnection.objects.get_or_create(event=event)
+    return connection
+
+
+def setup_get_or_create(*, event: Event) -> SalesforceSetup:
+    setup, _ = SalesforceSetup.objects.get_or_create(event=event)
+    return setup
+
+
+def connection_set_active(*, event: Event, active: bool) -> SalesforceConnection:
+    """Activate or deactivate the tile. Deactivating stops all sync (the engine checks is_active) and
+    keeps the configuration, so reactivating resumes where the organizer left off."""
+    connection = connection_get_or_create(event=event)
+    setup_get_or_create(event=event)
+    connection.is_active = active
+    connection.save(update_fields=["is_active", "updated_at"])
+    if active:
+        _notify_sync(event)
+    return connection
+
+
+def _notify_sync(event: Event) -> None:
+    # Participants that changed while the tile was off are still pending: let the sync pick them up.
+    try:
+        from sync.services import event_participants_changed
+    except ImportError:  # pragma: no cover - the sync app is always installed
+        return
+    transaction.on_commit(lambda: event_participants_changed(event_id=event.pk))
+
+
+def _forget_tokens(connection: SalesforceConnection) -> None:
+    connection.access_token = ""
+    connection.refresh_token = ""
+    connection.instance_url = ""
+    connection.org_id = ""
+    connection.user_id = ""
+    connection.username = ""
+    connection.health = ConnectionHealth.NOT_CONNECTED
+    connection.connected_at = None
+
+
+def connection_credentials_set(
+    *, event: Event, consumer_key: str, consumer_secret: str, login_host: str
+) -> SalesforceConnection:
+    """Store the connected app's key, secret (write-only: blank keeps the stored one) and login host.
+
+    Another app or login host cannot use the current tokens: the connection then needs a new login."""
+    connection = connection_get_or_create(event=event)
+    login_host = oauth.login_host_validate(login_host)
+    changed_app = connection.consumer_key != consumer_key or connection.login_host != login_host
+    connection.consumer_key = consumer_key.strip()
+    connection.login_host = login_host
+    if consumer_secret:
+        connection.consumer_secret = consumer_secret.strip()
+    if changed_app and connection.refresh_token:
+        _forget_tokens(connection)
+    connection.last_error = ""
+    connection.save()
+    return connection
+
+
+def callback_url() -> str:
+    """The exact callback URL registered in the connected app: fixed, not derived from the request."""
+    return settings.SITE_URL.rstrip("/") + reverse("connector:oauth_callback")
+
+
+def connection_login_start(*, event: Event, session: MutableMapping[str, Any]) -> str:
+    """The Salesforce authorize URL for a new login; its state and PKCE verifier stay in the session."""
+    connection = connection_get_or_create(event=event)
+    if not connection.consumer_key or not connection.consumer_secret:
+        raise SetupError("Enter the Consumer Key and Consumer Secret first.")
+    login = oauth.pending_login_add(session, event_id=event.pk, redirect_uri=callback_url())
+    return oauth.authorization_url(
+        login_host=connection.login_host, client_id=connection.consumer_key, login=login
+    )
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    ok: bool
+    message: str
+
+
+LOGIN_ERRORS = {
+    "invalid_grant": "The login code expired or was already used. Click SALESFORCE LOGIN again.",
+    "invalid_client": "Salesforce refused the Consumer Key or Consumer Secret. Check them and log in again.",
+    "invalid_client_id": "Salesforce does not know this Consumer Key. Check it and log in again.",
+    "invalid_request": "Salesforce refused the login request (PKCE check failed). Log in again.",
+    "redirect_uri_mismatch": "The connected app's callback URL does not match this back-office's.",
+}
+
+
+def connection_login_fail(*, event: Event, message: str) -> LoginOutcome:
+    SalesforceConnection.objects.filter(event=event).update(last_error=message, updated_at=timezone.now())
+    return LoginOutcome(False, message)
+
+
+def connection_login_complete(*, event: Event, login: oauth.PendingLogin, code: str) -> LoginOutcome:
+    """Trade the code for tokens, fetch the identity, store it all (tokens encrypted). Nothing is stored
+    unless every step succeeded."""
+    connection = connection_get_or_create(event=event)
+    try:
+        token = oauth.token_exchange(
+            login_host=connection.login_host,
+            client_id=connection.consumer_key,
+            client_secret=connection.consumer_secret,
+            login=login,
+            code=code,
+        )
+        identity = oauth.identity_fetch(identity_url=token.identity_url, access_token=token.access_token)
+    except TransientError as exc:
+        return connection_login_fail(
+            event=event, message=f"Salesforce did not answer ({exc.code}). Try again."
+        )
+    except SalesforceError as exc:
+        logger.info("Salesforce refused the login of event %s: %s", event.pk, exc.code)
+        message = LOGIN_ERRORS.get(exc.code, f"Salesforce refused the login ({exc.code}).")
+        return connection_login_fail(event=event, message=message)
+    connection.access_token = token.access_token
+    connection.refresh_token = token.refresh_token
+    connection.instance_url = token.instance_url
+    connection.org_id = identity.org_id
+    connection.user_id = identity.user_id
+    connection.username = identity.username
+    connection.health = ConnectionHealth.CONNECTED
+    connection.last_error = ""
+    connection.connected_at = timezone.now()
+    connection.save()
+    _notify_sync(event)
+    return LoginOutcome(True, f"Connected as {identity.username} ({identity.org_id}).")
+
+
+def connection_disconnect(*, event: Event) -> str:
+    """Revoke the tokens in Salesforce and forget them here. Returns a warning when revoking failed (the
+    tokens are forgotten all the same: the organizer asked to cut the link)."""
+    connection = connection_get_or_create(event=event)
+    warning = ""
+    if connection.refresh_token:
+        try:
+            oauth.token_revoke(login_host=connection.login_host, token=connection.refresh_token)
+        except SalesforceError as exc:
+            warning = (
+                f"Salesforce could not be told to revoke the tokens ({exc.code}); they are forgotten here."
+            )
+    _forget_tokens(connection)
+    connection.last_error = ""
+    connection.save()
+    return warning
+
+
+def _setup_changed(setup: SalesforceSetup, fields: list[str]) -> None:
+    # Any change invalidates the last CHECK SETUP: the sync waits for a new one.
+    setup.last_check_ok = None
+    setup.save(update_fields=[*fields, "last_check_ok", "updated_at"])
+
+
+def setup_campaign_set(*, event: Event, campaign_name: str, campaign_id: str) -> SalesforceSetup:
+    setup = setup_get_or_create(event=event)
+    if campaign_id != setup.campaign_id:
+        setup.registered_status = setup.came_status = ""
+    setup.campaign_name = campaign_name
+    setup.campaign_id = campaign_id
+    _setup_changed(setup, ["campaign_name", "campaign_id", "registered_status", "came_status"])
+    return setup
+
+
+def setup_statuses_set(*, event: Event, registered_status: str, came_status: str) -> SalesforceSetup:
+    setup = setup_get_or_create(event=event)
+    setup.registered_status = registered_status
+    setup.came_status = came_status
+    _setup_changed(setup, ["registered_status", "came_status"])
+    return setup
+
+
+def setup_options_set(
+    *, event: Event, allow_creating_leads: bool, allow_data_update: bool, default_company: str
+) -> SalesforceSetup:
+    setup = setup_get_or_create(event=event)
+    setup.allow_creating_leads = allow_creating_leads
+    setup.allow_data_update = allow_data_update
+    setup.default_company = default_company.strip()
+    _setup_changed(setup, ["allow_creating_leads", "allow_data_update", "default_company"])
+    return setup
+
+
+def setup_describe_refresh(*, event: Event) -> SalesforceSetup:
+    """Fetch the describe of the three mapped objects (3 API calls) into the setup's cache."""
+    setup = setup_get_or_create(event=event)
+    client = client_for_connection(connection_get_or_create(event=event))
+    setup.describe_cache = {name: describe_compact(client.describe(name)) for name in MAPPED_OBJECTS}
+    setup.describe_fetched_at = timezone.now()
+    setup.save(update_fields=["describe_cache", "describe_fetched_at", "updated_at"])
+    return setup
+
+
+def setup_describe(*, event: Event, setup: SalesforceSetup) -> dict[str, dict[str, Any]]:
+    """The cached describe, fetched once when missing (and the connection allows it)."""
+    if all(name in (setup.describe_cache or {}) for name in MAPPED_OBJECTS):
+        return setup.describe_cache
+    try:
+        return setup_describe_refresh(event=event).describe_cache
+    except (AuthorizationRevoked, TransientError, RequestRefused):
+        return setup.describe_cache or {}
+
+
+def mappings_validate(
+    *, event: Event, setup: SalesforceSetup, texts: dict[str, str], describe: dict[str, Any]
+) -> dict[str, MappingReport]:
+    fields = event_fields(event=event)
+    return {
+        name: mapping_validate(
+            object_name=name,
+            text=text,
+            fields=fields,
+            describe=describe.get(name),
+            data_update=setup.allow_data_update,
+        )
+        for name, text in texts.items()
+    }
+
+
+def setup_mappings_set(*, event: Event, texts: dict[str, str]) -> dict[str, MappingReport]:
+    """Validate the three mappings against the cached describe; save them only when none has an error."""
+    setup = setup_get_or_create(event=event)
+    reports = mappings_validate(
+        event=event, setup=setup, texts=texts, describe=setup_describe(event=event, setup=setup)
+    )
+    if all(report.is_valid for report in reports.values()):
+        for name, report in reports.items():
+            setattr(setup, MAPPING_ATTRIBUTES[name], report.mapping)
+        _setup_changed(setup, [MAPPING_ATTRIBUTES[name] for name in reports])
+    return reports

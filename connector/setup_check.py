@@ -1,0 +1,109 @@
+"""CHECK SETUP: every check against the org, right now; the result is stored on the setup.
+
+Costs about 7 API calls: limits, the campaign, its statuses, and a fresh describe of the three objects.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from connector.campaigns import campaign_get, campaign_statuses
+from connector.describe import describe_compact, required_on_create
+from connector.mapping_validation import DEFAULT_FIELDS
+from connector.models import SalesforceSetup
+from connector.salesforce.client import SalesforceClient, client_for_connection
+from connector.salesforce.errors import SalesforceError
+from connector.selectors import estimated_api_calls
+from connector.services import connection_get_or_create, mappings_validate, setup_get_or_create
+from connector.setup_conf import MAPPED_OBJECTS
+from events.models import Event
+
+# Set by the sync itself, never by a mapping (CampaignMember links, Lead status default).
+SYNC_SET_FIELDS = {"Contact": set(), "Lead": set(), "CampaignMember": {"CampaignId", "Status"}}
+
+
+@dataclass
+class SetupCheck:
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    participants: int = 0
+    api_calls_needed: int = 0
+    api_calls_remaining: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _check_campaign(check: SetupCheck, client: SalesforceClient, setup: SalesforceSetup) -> None:
+    if not setup.campaign_id:
+        check.errors.append("No campaign is set.")
+        return
+    if campaign_get(client=client, campaign_id=setup.campaign_id) is None:
+        check.errors.append(f"The campaign {setup.campaign_id} no longer exists in Salesforce.")
+        return
+    labels = {s.label for s in campaign_statuses(client=client, campaign_id=setup.campaign_id)}
+    for what, status in (("Registered = True", setup.registered_status), ("Came = True", setup.came_status)):
+        if not status:
+            check.errors.append(f"No campaign member status is chosen for “{what}”.")
+        elif status not in labels:
+            check.errors.append(f"The status “{status}” (for {what}) does not exist on the campaign.")
+
+
+def _check_mappings(
+    check: SetupCheck, client: SalesforceClient, event: Event, setup: SalesforceSetup
+) -> None:
+    setup.describe_cache = {name: describe_compact(client.describe(name)) for name in MAPPED_OBJECTS}
+    setup.describe_fetched_at = timezone.now()
+    texts = {name: json.dumps(dict(setup.mappings.for_object(name))) for name in MAPPED_OBJECTS}
+    reports = mappings_validate(event=event, setup=setup, texts=texts, describe=setup.describe_cache)
+    for name, report in reports.items():
+        check.errors.extend(f"{name} mapping, “{p.key}”: {p.message}" for p in report.errors)
+        check.warnings.extend(f"{name} mapping, “{p.key}”: {p.message}" for p in report.warnings)
+    for name in ("Lead", "Contact"):
+        if name == "Lead" and not setup.allow_creating_leads:
+            continue
+        covered = {*DEFAULT_FIELDS[name].values(), *reports[name].mapping.values()}
+        covered_lower = {f.lower() for f in covered}
+        for required in required_on_create(setup.describe_cache[name]):
+            if required.lower() not in covered_lower:
+                check.errors.append(f"{name}.{required} is required in Salesforce and no mapping fills it.")
+    if setup.allow_creating_leads and not setup.default_company:
+        check.errors.append("Enter the Company value for new Leads whose participant has none.")
+
+
+def _check_limits(check: SetupCheck, client: SalesforceClient, event: Event) -> None:
+    check.participants = event.participants.count()
+    check.api_calls_needed = estimated_api_calls(check.participants)
+    daily = client.limits().get("DailyApiRequests") or {}
+    if "Remaining" in daily:
+        check.api_calls_remaining = int(daily["Remaining"])
+        if check.api_calls_remaining < check.api_calls_needed:
+            check.errors.append(
+                f"The org has {check.api_calls_remaining} API calls left today; a full sync of this event "
+                f"needs about {check.api_calls_needed}."
+            )
+
+
+def setup_check(*, event: Event) -> SetupCheck:
+    """Run every check, store the outcome (last_check_*), and return it for the tile."""
+    check = SetupCheck()
+    connection = connection_get_or_create(event=event)
+    setup = setup_get_or_create(event=event)
+    try:
+        client = client_for_connection(connection)
+        _check_limits(check, client, event)  # first: it also proves the connection is alive
+        _check_campaign(check, client, setup)
+        _check_mappings(check, client, event, setup)
+    except SalesforceError as exc:
+        connection.refresh_from_db()
+        reason = connection.last_error if connection.health == "needs_login" else f"{exc.code} {exc.message}"
+        check.errors.insert(0, f"Salesforce could not be reached or refused the check: {reason.strip()}")
+    setup.last_check_ok = check.ok
+    setup.last_check_errors = check.errors
+    setup.last_checked_at = timezone.now()
+    setup.save()
+    return check

@@ -1,0 +1,187 @@
+"""The setup sections of the Salesforce tile: campaign, statuses, mappings, CHECK SETUP (htmx partials)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from connector import services
+from connector.campaigns import campaign_find_by_name, campaign_status_create, campaign_statuses
+from connector.forms import CampaignForm, MappingsForm, StatusCreateForm, StatusesForm
+from connector.mapping_validation import MappingReport
+from connector.salesforce.client import client_for_connection
+from connector.salesforce.errors import SalesforceError
+from connector.setup_check import setup_check
+from connector.views import salesforce_error_message, setup_context
+from events.selectors import event_get_for_user
+
+MAPPING_OBJECTS = {"contact": "Contact", "lead": "Lead", "campaign_member": "CampaignMember"}
+
+
+def _client(event):
+    return client_for_connection(services.connection_get_or_create(event=event))
+
+
+@login_required
+@require_POST
+def campaign_check(request: HttpRequest, slug: str) -> HttpResponse:
+    """Live check of the typed campaign name (htmx): found, several to choose from, or not found + hints."""
+    event = event_get_for_user(user=request.user, slug=slug)
+    name = request.POST.get("campaign_name", "")
+    try:
+        lookup = campaign_find_by_name(client=_client(event), name=name)
+    except SalesforceError as exc:
+        return render(request, "connector/_campaign_check.html", {"error": salesforce_error_message(exc)})
+    return render(request, "connector/_campaign_check.html", {"lookup": lookup})
+
+
+@login_required
+@require_POST
+def campaign_save(request: HttpRequest, slug: str) -> HttpResponse:
+    event = event_get_for_user(user=request.user, slug=slug)
+    form = CampaignForm(request.POST)
+    form.is_valid()
+    name, chosen = form.cleaned_data.get("campaign_name", ""), form.cleaned_data.get("campaign_id", "")
+    try:
+        lookup = campaign_find_by_name(client=_client(event), name=name)
+    except SalesforceError as exc:
+        messages.error(request, salesforce_error_message(exc))
+        return redirect("connector:salesforce", slug=event.slug)
+    ids = [c.id for c in lookup.matches]
+    campaign_id = chosen if chosen in ids else (lookup.campaign.id if lookup.campaign else "")
+    if not campaign_id:
+        form.add_error(
+            "campaign_name", lookup.message if lookup.campaign is None and not ids else "Choose one by Id."
+        )
+        context = setup_context(request, event, campaign_form=form, campaign_lookup=lookup)
+        return render(request, "connector/salesforce.html", context, status=400)
+    services.setup_campaign_set(event=event, campaign_name=name, campaign_id=campaign_id)
+    messages.success(request, f"Campaign “{name}” ({campaign_id}) saved.")
+    return redirect("connector:salesforce", slug=event.slug)
+
+
+@login_required
+@require_GET
+def statuses_section(request: HttpRequest, slug: str) -> HttpResponse:
+    """The two status pickers, from the campaign's CampaignMemberStatus labels (one API call)."""
+    event = event_get_for_user(user=request.user, slug=slug)
+    setup = services.setup_get_or_create(event=event)
+    context = {"event": event, "setup": setup}
+    if setup.campaign_id:
+        try:
+            statuses = campaign_statuses(client=_client(event), campaign_id=setup.campaign_id)
+        except SalesforceError as exc:
+            context["error"] = salesforce_error_message(exc)
+        else:
+            labels = [s.label for s in statuses]
+            initial = {"registered_status": setup.registered_status, "came_status": setup.came_status}
+            context.update(
+                statuses=statuses,
+                form=StatusesForm(labels=labels, initial=initial),
+                create_form=StatusCreateForm(),
+            )
+    return render(request, "connector/_statuses.html", context)
+
+
+@login_required
+@require_POST
+def statuses_save(request: HttpRequest, slug: str) -> HttpResponse:
+    event = event_get_for_user(user=request.user, slug=slug)
+    setup = services.setup_get_or_create(event=event)
+    try:
+        labels = [s.label for s in campaign_statuses(client=_client(event), campaign_id=setup.campaign_id)]
+    except SalesforceError as exc:
+        messages.error(request, salesforce_error_message(exc))
+        return redirect("connector:salesforce", slug=event.slug)
+    form = StatusesForm(request.POST, labels=labels)
+    if not form.is_valid():
+        messages.error(request, "Choose both statuses among the campaign's statuses.")
+        return redirect("connector:salesforce", slug=event.slug)
+    services.setup_statuses_set(event=event, **form.cleaned_data)
+    messages.success(request, "Statuses saved.")
+    return redirect("connector:salesforce", slug=event.slug)
+
+
+@login_required
+@require_POST
+def status_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """Create a missing CampaignMemberStatus in Salesforce ("Came" ones count as responded)."""
+    event = event_get_for_user(user=request.user, slug=slug)
+    setup = services.setup_get_or_create(event=event)
+    form = StatusCreateForm(request.POST)
+    if not form.is_valid() or not setup.campaign_id:
+        messages.error(request, "Enter a status label (at most 40 characters) once the campaign is set.")
+        return redirect("connector:salesforce", slug=event.slug)
+    label, kind = form.cleaned_data["label"].strip(), form.cleaned_data["kind"]
+    try:
+        campaign_status_create(
+            client=_client(event), campaign_id=setup.campaign_id, label=label, responded=kind == "came"
+        )
+    except SalesforceError as exc:
+        messages.error(request, f"Salesforce refused the status: {exc.code} {exc.message}")
+        return redirect("connector:salesforce", slug=event.slug)
+    messages.success(request, f"Status “{label}” created on the campaign.")
+    return redirect("connector:salesforce", slug=event.slug)
+
+
+def _mapping_reports(request: HttpRequest, event, texts: dict[str, str]) -> dict[str, MappingReport]:
+    setup = services.setup_get_or_create(event=event)
+    describe = services.setup_describe(event=event, setup=setup)
+    return services.mappings_validate(event=event, setup=setup, texts=texts, describe=describe)
+
+
+@login_required
+@require_POST
+def mapping_check(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    """Live validation of one mapping editor (htmx), against the cached describe."""
+    event = event_get_for_user(user=request.user, slug=slug)
+    object_name = MAPPING_OBJECTS.get(kind)
+    if object_name is None:
+        return HttpResponse(status=404)
+    report = _mapping_reports(request, event, {object_name: request.POST.get(kind, "")})[object_name]
+    return render(request, "connector/_mapping_check.html", {"report": report, "kind": kind})
+
+
+@login_required
+@require_POST
+def mappings_save(request: HttpRequest, slug: str) -> HttpResponse:
+    event = event_get_for_user(user=request.user, slug=slug)
+    form = MappingsForm(request.POST)
+    form.is_valid()
+    reports = services.setup_mappings_set(event=event, texts=form.texts())
+    if any(not r.is_valid for r in reports.values()):
+        texts = {MAPPING_OBJECTS[k]: form.cleaned_data.get(k, "") for k in MAPPING_OBJECTS}
+        context = setup_context(request, event, mapping_texts=texts, mapping_reports=reports)
+        messages.error(request, "Nothing saved: fix the mappings marked in red.")
+        return render(request, "connector/salesforce.html", context, status=400)
+    messages.success(request, "Mappings saved.")
+    return redirect("connector:salesforce", slug=event.slug)
+
+
+@login_required
+@require_POST
+def describe_refresh(request: HttpRequest, slug: str) -> HttpResponse:
+    event = event_get_for_user(user=request.user, slug=slug)
+    try:
+        services.setup_describe_refresh(event=event)
+    except SalesforceError as exc:
+        messages.error(request, salesforce_error_message(exc))
+    else:
+        messages.success(request, "Salesforce fields refreshed.")
+    return redirect("connector:salesforce", slug=event.slug)
+
+
+@login_required
+@require_POST
+def check(request: HttpRequest, slug: str) -> HttpResponse:
+    """CHECK SETUP: every check against the org now; the result is listed under the button."""
+    event = event_get_for_user(user=request.user, slug=slug)
+    result = setup_check(event=event)
+    context = setup_context(request, event, check=result)
+    if request.htmx:
+        # The result under the button, plus the FORCE SYNCHRONIZATION block and the state (out of band).
+        return render(request, "connector/_check_response.html", context)
+    return render(request, "connector/salesforce.html", context)
