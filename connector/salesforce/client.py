@@ -39,6 +39,8 @@ class _TimeoutSession(requests.Session):
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         kwargs.setdefault("timeout", self.default_timeout)
+        # Per request: requests lets REQUESTS_CA_BUNDLE override Session.verify, not a request's own verify.
+        kwargs.setdefault("verify", self.verify)
         return super().request(method, url, *args, **kwargs)
 
 
