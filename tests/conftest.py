@@ -15,6 +15,8 @@ from backoffice.embedded_redis import start_embedded_redis
 from tests.celery_worker import start_worker
 from tests.factories import EventFactory, UserFactory
 
+pytest_plugins = ["salesforce_emulator.pytest_plugin"]
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
