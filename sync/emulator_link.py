@@ -32,7 +32,7 @@ def emulator_tokens(*, url: str, ca_path: str) -> dict:
               "scope": "api refresh_token"}
     authorize = f"{url}/services/oauth2/authorize"
     page = http.post(authorize, data={**params, "username": DEMO_USER, "pw": DEMO_PASSWORD})
-    ticket = re.search(r"name=\"ticket\" value=\"([^\"]+)\"", page.text).group(1)
+    ticket = re.search(r"name=[\"']ticket[\"'] value=[\"']([^\"']+)[\"']", page.text).group(1)
     answer = http.post(authorize, data={**params, "ticket": ticket, "allow": "Allow"}, allow_redirects=False)
     code = parse_qs(urlsplit(answer.headers["Location"]).query)["code"][0]
     token = http.post(f"{url}/services/oauth2/token", data={
