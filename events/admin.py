@@ -39,7 +39,14 @@ class EventAdmin(admin.ModelAdmin):
 
 @admin.register(Participant)
 class ParticipantAdmin(admin.ModelAdmin):
-    list_display = ("email", "first_name", "last_name", "event", "salesforce_sync_state", "salesforce_sync_date")
+    list_display = (
+        "email",
+        "first_name",
+        "last_name",
+        "event",
+        "salesforce_sync_state",
+        "salesforce_sync_date",
+    )
     list_filter = ("salesforce_sync_state", "is_registered", "has_come")
     search_fields = ("email", "first_name", "last_name", "company")
     list_select_related = ("event",)
@@ -47,7 +54,10 @@ class ParticipantAdmin(admin.ModelAdmin):
     readonly_fields = (*SALESFORCE_FIELDS, "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("event", *sorted(BUILT_IN_KEYS), "data")}),
-        ("Salesforce (written by the sync engine)", {"fields": (*SALESFORCE_FIELDS, "created_at", "updated_at")}),
+        (
+            "Salesforce (written by the sync engine)",
+            {"fields": (*SALESFORCE_FIELDS, "created_at", "updated_at")},
+        ),
     )
 
     def save_model(self, request, obj, form, change) -> None:

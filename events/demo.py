@@ -44,19 +44,20 @@ FIRST_PARTICIPANTS = (
     ("jp.lefevre@example.fr", "Jean-Pierre", "Lefèvre", "Lefèvre & Fils", "Gérant"),
     ("chloe.martin@example.com", "Chloé", "Martin", "", "Consultante indépendante"),
 )
-FIRST_NAMES = (
-    "Léa", "Hugo", "Zoé", "Noémie", "Gaël", "Inès", "Maël", "Björn", "Siobhán", "Ana", "Łukasz", "Camille",
-    "Jérôme", "Hélène", "François", "Anaïs", "Nuno", "Chiara", "Mehdi", "Aoife", "Sören", "Marie-Ève",
+# Pools of realistic values ("|"-separated: some hold spaces), with accents, apostrophes and blanks.
+FIRST_NAMES = tuple(
+    "Léa|Hugo|Zoé|Noémie|Gaël|Inès|Maël|Björn|Siobhán|Ana|Łukasz|Camille|Jérôme|Hélène|François|Anaïs"
+    "|Nuno|Chiara|Mehdi|Aoife|Sören|Marie-Ève".split("|")
 )
-LAST_NAMES = (
-    "O'Brien", "D'Amico", "Lefèbvre", "Müller", "Núñez", "Dubois-Lambert", "N'Diaye", "Martin", "Bernard",
-    "Kowalczyk", "Petit", "Da Silva", "Ó Súilleabháin", "Leclerc", "Rossi", "L'Hôte", "Garçon", "Weiß",
+LAST_NAMES = tuple(
+    "O'Brien|D'Amico|Lefèbvre|Müller|Núñez|Dubois-Lambert|N'Diaye|Martin|Bernard|Kowalczyk|Petit"
+    "|Da Silva|Ó Súilleabháin|Leclerc|Rossi|L'Hôte|Garçon|Weiß".split("|")
 )
-COMPANIES = (
-    "Acme Corp", "Société Générale d'Événements", "Crème & Café SARL", "Nordic Widgets AB", "Initech",
-    "Brasserie L'Étoile", "Umbrella Lisboa", "Zürich Data AG", "", "", "",
+COMPANIES = tuple(
+    "Acme Corp|Société Générale d'Événements|Crème & Café SARL|Nordic Widgets AB|Initech"
+    "|Brasserie L'Étoile|Umbrella Lisboa|Zürich Data AG|||".split("|")
 )
-JOBS = ("CIO", "Sales Director", "Chef de projet", "Développeuse", "Marketing Ops", "", "Head of Events")
+JOBS = tuple("CIO|Sales Director|Chef de projet|Développeuse|Marketing Ops||Head of Events".split("|"))
 DOMAINS = ("example.com", "example.fr", "example.org", "example.ie")
 
 

@@ -40,7 +40,9 @@ class GridFilterForm(InvalidMarkingMixin, forms.Form):
     q = forms.CharField(required=False, label="Search", widget=forms.TextInput(attrs={"type": "search"}))
     registered = forms.ChoiceField(choices=YES_NO, required=False)
     came = forms.ChoiceField(choices=YES_NO, required=False)
-    sync_state = forms.ChoiceField(choices=[("", "Any"), *SyncState.choices], required=False, label="Sync state")
+    sync_state = forms.ChoiceField(
+        choices=[("", "Any"), *SyncState.choices], required=False, label="Sync state"
+    )
     sync_date = forms.ChoiceField(choices=SYNC_DATE_CHOICES, required=False, label="Salesforce sync date")
     from_date = forms.DateField(
         required=False, label="From", input_formats=["%Y-%m-%d"], error_messages={"invalid": DATE_ERROR}
@@ -133,7 +135,9 @@ class ParticipantForm(InvalidMarkingMixin, forms.Form):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
         exclude = self.instance.pk if self.instance else None
-        if self.check_unique_email and participant_email_taken(event=self.event, email=email, exclude_pk=exclude):
+        if self.check_unique_email and participant_email_taken(
+            event=self.event, email=email, exclude_pk=exclude
+        ):
             raise forms.ValidationError("Another participant of this event already has this email.")
         return email
 

@@ -93,7 +93,9 @@ def value_parse(spec: FieldSpec, raw: Any) -> Any:
     if spec.type == FieldType.SELECT_LIST:
         option = _options_lookup(spec).get(str(raw).strip().lower())
         if option is None:
-            raise FieldValueError(f"{str(raw).strip()!r} is not among the options ({', '.join(spec.options)})")
+            raise FieldValueError(
+                f"{str(raw).strip()!r} is not among the options ({', '.join(spec.options)})"
+            )
         return option
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)  # an XLSX cell holding 42 reads back as 42.0

@@ -4,10 +4,15 @@ from events.demo import demo_seed
 
 
 class Command(BaseCommand):
-    help = "Create (idempotently) the demo organizer, the demo event with custom fields of every type, and N participants."
+    help = (
+        "Create (idempotently) the demo organizer, the demo event with custom fields of every type"
+        " and N participants."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--participants", type=int, default=50, help="How many participants (default 50).")
+        parser.add_argument(
+            "--participants", type=int, default=50, help="How many participants (default 50)."
+        )
 
     def handle(self, *args, participants: int, **options) -> None:
         result = demo_seed(participants=participants)
