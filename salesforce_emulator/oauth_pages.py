@@ -41,7 +41,7 @@ def approval_page(params: dict[str, str], ticket: str, app_name: str, username: 
 <p><strong>{escape(app_name)}</strong> is asking to access your data as <strong>{escape(username)}</strong>:
 manage user data via APIs, perform requests at any time.</p>
 <form id="approval_form" method="post" action="/services/oauth2/authorize">{_hidden(params)}
-<input type="hidden" name="ticket" value="{escape(ticket)}">
+<input type='hidden' name='ticket' value='{escape(ticket)}'>
 <input type="submit" id="oadeny" name="deny" value="Deny" class="secondary">
 <input type="submit" id="oaapprove" name="allow" value="Allow"></form>""")
 

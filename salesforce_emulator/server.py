@@ -118,8 +118,9 @@ class EmulatorServer:
         return self
 
     def serve_forever(self) -> None:
-        """Start and block (the management command)."""
-        self.start()
+        """Start (unless started) and block until interrupted (the management command)."""
+        if self._server is None:
+            self.start()
         assert self._thread is not None
         try:
             self._thread.join()
