@@ -1,0 +1,118 @@
+"""An organizer logs in, opens the participant grid, filters on "synchronized" and exports it."""
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from django.utils import timezone
+
+from events.fields import FieldType
+from events.models import SyncState
+from tests.e2e.conftest import login
+from tests.factories import PASSWORD, EventFactory, ParticipantFactory, ParticipantFieldFactory, UserFactory
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def organizer_event(transactional_db):
+    user = UserFactory(username="claire")
+    event = EventFactory(name="Salesforce World Tour Paris 2026", slug="world-tour-paris")
+    event.members.add(user)
+    ParticipantFieldFactory(
+        event=event,
+        key="ticket",
+        label="Ticket type",
+        type=FieldType.SELECT_LIST,
+        options=["Standard", "VIP"],
+    )
+    synced_at = timezone.now() - dt.timedelta(hours=2)
+    for i, (first, last) in enumerate([("Amélie", "Durand"), ("Seán", "O'Connor"), ("Chloé", "Martin")]):
+        ParticipantFactory(
+            event=event,
+            email=f"{first.lower()[:3]}{i}@example.com",
+            first_name=first,
+            last_name=last,
+            data={"ticket": "VIP"},
+            salesforce_sync_state=SyncState.SYNCED,
+            salesforce_sync_date=synced_at,
+        )
+    ParticipantFactory(
+        event=event,
+        email="jp.lefevre@example.fr",
+        first_name="Jean-Pierre",
+        last_name="Lefèvre",
+        salesforce_sync_state=SyncState.FAILED,
+        salesforce_error_code="REQUIRED_FIELD_MISSING",
+        salesforce_error_message="Required fields are missing: [Company]",
+    )
+    for i in range(6):
+        ParticipantFactory(event=event, email=f"pending{i}@example.com", last_name=f"Zeta{i}")
+    return user, event
+
+
+def test_organizer_filters_the_grid_on_synchronized_and_exports_it(
+    page, live_server, organizer_event, artifacts_dir
+):
+    user, event = organizer_event
+    login(page, live_server, user.username, PASSWORD)
+    page.click("text=Salesforce World Tour Paris 2026")
+    page.wait_for_selector("#participants")
+    assert "3 of 10 participants synchronized with Salesforce" in page.inner_text("#sync-summary")
+    assert "REQUIRED_FIELD_MISSING" in page.inner_text("#participants")
+    page.screenshot(path=str(artifacts_dir / "grid-all.png"), full_page=True)
+
+    page.select_option("#id_sync_date", "synced")
+    page.click("#grid-filters button[type=submit]")
+    page.wait_for_url("**sync_date=synced**")
+    rows = page.locator("#participants tbody tr")
+    assert rows.count() == 3
+    assert "O'Connor" in page.inner_text("#participants") and "Lefèvre" not in page.inner_text(
+        "#participants"
+    )
+    page.screenshot(path=str(artifacts_dir / "grid-synchronized.png"), full_page=True)
+
+    with page.expect_download() as download_info:
+        page.click("text=Export .xlsx")
+    download = download_info.value
+    path = artifacts_dir / download.suggested_filename
+    download.save_as(path)
+    sheet = openpyxl.load_workbook(io.BytesIO(path.read_bytes())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    assert "Ticket type" in header and "Salesforce sync date" in header
+    assert len(rows) == 4
+    dates = {row[header.index("Salesforce sync date")] for row in rows[1:]}
+    assert all(isinstance(value, dt.datetime) for value in dates)
+
+
+def test_malformed_date_is_reported_next_to_the_filter(page, live_server, organizer_event, artifacts_dir):
+    user, event = organizer_event
+    login(page, live_server, user.username, PASSWORD)
+    page.goto(f"{live_server.url}/events/{event.slug}/participants/?sync_date=between&from_date=2026-02-30")
+    error = page.locator(".filter-from_date .errorlist")
+    assert "Not a valid date: use YYYY-MM-DD" in error.inner_text()
+    # The date is not applied (it means nothing), the rest of the page works: all ten participants.
+    assert page.locator("#participants tbody tr").count() == 10
+    page.screenshot(path=str(artifacts_dir / "grid-malformed-date.png"), full_page=True)
+
+
+def test_participant_form_shows_errors_inline_then_checks_in(
+    page, live_server, organizer_event, artifacts_dir
+):
+    user, event = organizer_event
+    login(page, live_server, user.username, PASSWORD)
+    page.goto(f"{live_server.url}/events/{event.slug}/participants/new/")
+    page.fill("#id_email", " CHL2@Example.com")
+    page.click("button:has-text('Add participant')")
+    assert "Another participant of this event already has this email." in page.inner_text(".form-card")
+    page.screenshot(path=str(artifacts_dir / "participant-form-errors.png"), full_page=True)
+    page.fill("#id_email", "new.person@example.com")
+    page.fill("#id_first_name", "Noémie")
+    page.select_option("#id_ticket", "Standard")
+    page.click("button:has-text('Add participant')")
+    page.click("button:has-text('Check in')")
+    assert "is checked in" in page.inner_text(".messages")
+    page.screenshot(path=str(artifacts_dir / "participant-checked-in.png"), full_page=True)
+    assert event.participants.get(email="new.person@example.com").has_come
