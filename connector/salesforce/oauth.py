@@ -55,10 +55,15 @@ def login_host_validate(host: str) -> str:
     )
 
 
+def tls_verify() -> str | bool:
+    """What to trust: settings.SALESFORCE_CA_BUNDLE, else the system CAs; never False. Passed on every
+    request, because REQUESTS_CA_BUNDLE in the environment would override a Session's own `verify`."""
+    return settings.SALESFORCE_CA_BUNDLE or True
+
+
 def http_session() -> requests.Session:
-    """A requests session trusting settings.SALESFORCE_CA_BUNDLE (or the system CAs); never verify=False."""
     session = requests.Session()
-    session.verify = settings.SALESFORCE_CA_BUNDLE or True
+    session.verify = tls_verify()
     return session
 
 
@@ -98,7 +103,7 @@ def _oauth_session(
     client_id: str, redirect_uri: str | None = None, scope: list[str] | None = None
 ) -> OAuth2Session:
     oauth = OAuth2Session(client_id=client_id, redirect_uri=redirect_uri, scope=scope)
-    oauth.verify = settings.SALESFORCE_CA_BUNDLE or True
+    oauth.verify = tls_verify()
     for hook in ("access_token_response", "refresh_token_response"):
         oauth.register_compliance_hook(hook, _raise_server_errors)
     return oauth
@@ -187,6 +192,7 @@ def token_exchange(
             include_client_id=True,
             code_verifier=login.code_verifier,
             timeout=settings.SALESFORCE_TIMEOUT_SECONDS,
+            verify=tls_verify(),
         )
     except SalesforceError:
         raise
@@ -207,6 +213,7 @@ def token_refresh(
             client_id=client_id,
             client_secret=client_secret,
             timeout=settings.SALESFORCE_TIMEOUT_SECONDS,
+            verify=tls_verify(),
         )
     except SalesforceError:
         raise
@@ -222,6 +229,7 @@ def token_revoke(*, login_host: str, token: str) -> None:
             f"{login_host}/services/oauth2/revoke",
             data={"token": token},
             timeout=settings.SALESFORCE_TIMEOUT_SECONDS,
+            verify=tls_verify(),
         )
     except requests.RequestException as exc:
         raise classify(exc) from None
@@ -238,6 +246,7 @@ def identity_fetch(*, identity_url: str, access_token: str) -> Identity:
             identity_url,
             headers={"Authorization": f"Bearer {access_token}", "Accept": "application/json"},
             timeout=settings.SALESFORCE_TIMEOUT_SECONDS,
+            verify=tls_verify(),
         )
     except requests.RequestException as exc:
         raise classify(exc) from None
