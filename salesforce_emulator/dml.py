@@ -160,7 +160,7 @@ def _blank(ctx: WriteContext, object_name: str) -> dict[str, Any]:
         default = entry["defaultValue"] if entry["type"] == "boolean" else None
         record[entry["name"]] = default
         if entry["autoNumber"]:
-            number = len(ctx.tx.records(object_name, include_deleted=True)) + 1
+            number = ctx.tx.count(object_name) + 1
             record[entry["name"]] = f"A-{number:05d}"
     stamp = now()
     record.update(Id=ids.new_record_id(object_name), IsDeleted=False, CreatedDate=stamp, LastModifiedDate=stamp,

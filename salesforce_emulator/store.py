@@ -68,6 +68,9 @@ class Store:
     def get(self, record_id: str) -> dict[str, Any] | None:
         return self._records.get(record_id)
 
+    def count(self, object_name: str) -> int:
+        return len(self._by_object.get(object_name, {}))
+
     def begin(self) -> Transaction:
         return Transaction(self)
 
@@ -133,6 +136,11 @@ class Transaction:
 
     def get(self, record_id: str) -> dict[str, Any] | None:
         return self.staged.get(record_id) or self.store.get(record_id)
+
+    def count(self, object_name: str) -> int:
+        """Records ever created for the object, deleted ones included (auto-numbers)."""
+        new = sum(1 for i in self.staged if self.store.get(i) is None and object_for_id(i) == object_name)
+        return self.store.count(object_name) + new
 
     def put(self, record: dict[str, Any]) -> None:
         self.staged[record["Id"]] = record
