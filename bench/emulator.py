@@ -1,6 +1,6 @@
 """API calls per second the emulator sustains with 8 concurrent keep-alive clients; prints one JSON line.
 
-    python bench/emulator.py [--seconds-per-case 3]
+python bench/emulator.py [--seconds-per-case 3]
 """
 
 from __future__ import annotations
@@ -26,8 +26,16 @@ def _single_create(sf, n: int) -> None:
 
 
 def _collection_create(sf, n: int) -> None:
-    sf.restful("composite/sobjects", method="POST", json={"records": [
-        {"attributes": {"type": "Lead"}, "LastName": f"Bench {n}-{i}", "Company": "Bench"} for i in range(200)]})
+    sf.restful(
+        "composite/sobjects",
+        method="POST",
+        json={
+            "records": [
+                {"attributes": {"type": "Lead"}, "LastName": f"Bench {n}-{i}", "Company": "Bench"}
+                for i in range(200)
+            ]
+        },
+    )
 
 
 def _query(sf, n: int) -> None:

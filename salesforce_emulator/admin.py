@@ -8,8 +8,14 @@ from salesforce_emulator.api import errors_response
 from salesforce_emulator.faults import FAULT_KEYS
 from salesforce_emulator.wire import Request, Response, json_response
 
-SETTING_KEYS = ("duplicate_rules", "campaign_member_status_policy", "refresh_token_rotation", "daily_api_limit",
-                "session_timeout", "code_ttl_seconds")
+SETTING_KEYS = (
+    "duplicate_rules",
+    "campaign_member_status_policy",
+    "refresh_token_rotation",
+    "daily_api_limit",
+    "session_timeout",
+    "code_ttl_seconds",
+)
 ACTION_KEYS = ("expire_sessions", "revoke_refresh_tokens", "api_calls_used")
 
 
@@ -28,8 +34,10 @@ def handle(emulator: Any, request: Request, action: str) -> Response:
         return json_response(200, {"reset": True})
     if action == "token" and request.method == "POST":
         body = request.json() or {}
-        return json_response(200, {"access_token": emulator.issue_token(body.get("username")),
-                                   "instance_url": emulator.base_url})
+        return json_response(
+            200,
+            {"access_token": emulator.issue_token(body.get("username")), "instance_url": emulator.base_url},
+        )
     if action.startswith("records/") and request.method == "GET":
         try:
             rows = emulator.records(action.removeprefix("records/"), request.arg("include_deleted") == "true")
@@ -46,8 +54,13 @@ def apply(emulator: Any, values: dict[str, Any]) -> None:
     unknown = set(values) - set(FAULT_KEYS) - set(SETTING_KEYS) - set(ACTION_KEYS)
     if unknown:
         raise ValueError(f"unknown keys: {sorted(unknown)}")
-    emulator.org.settings.update({k: values[k] for k in ("duplicate_rules", "campaign_member_status_policy",
-                                                         "code_ttl_seconds") if k in values})
+    emulator.org.settings.update(
+        {
+            k: values[k]
+            for k in ("duplicate_rules", "campaign_member_status_policy", "code_ttl_seconds")
+            if k in values
+        }
+    )
     emulator.faults.set(values)
     if values.get("expire_sessions"):
         emulator.oauth.expire_sessions()

@@ -25,8 +25,12 @@ class ApiCall:
     def writer(self) -> dml.WriteContext:
         header = self.request.header("sforce-duplicate-rule-header").replace(" ", "").lower()
         return dml.WriteContext(
-            org=self.emulator.org, tx=self.tx, locked_ids=self.emulator.faults.lock_records,
-            allow_duplicate_save="allowsave=true" in header, version=self.version, user_id=self.user_id,
+            org=self.emulator.org,
+            tx=self.tx,
+            locked_ids=self.emulator.faults.lock_records,
+            allow_duplicate_save="allowsave=true" in header,
+            version=self.version,
+            user_id=self.user_id,
         )
 
     def url(self, object_name: str, record_id: str) -> str:
@@ -36,8 +40,9 @@ class ApiCall:
         try:
             return self.request.json()
         except ValueError as exc:
-            raise RecordError("JSON_PARSER_ERROR", f"Unexpected character: was expecting a JSON value ({exc})",
-                              None) from None
+            raise RecordError(
+                "JSON_PARSER_ERROR", f"Unexpected character: was expecting a JSON value ({exc})", None
+            ) from None
 
     def object_name(self, name: str) -> str:
         canonical = self.emulator.org.schema.object_name(name)
@@ -62,11 +67,14 @@ def version_label(version: str) -> str:
 
 
 def versions() -> list[dict[str, str]]:
-    return [{"label": version_label(v), "url": f"/services/data/v{v}", "version": v} for v in SUPPORTED_VERSIONS]
+    return [
+        {"label": version_label(v), "url": f"/services/data/v{v}", "version": v} for v in SUPPORTED_VERSIONS
+    ]
 
 
-def shape_record(call: ApiCall, object_name: str, record: dict[str, Any],
-                 fields: list[str] | None = None) -> dict[str, Any]:
+def shape_record(
+    call: ApiCall, object_name: str, record: dict[str, Any], fields: list[str] | None = None
+) -> dict[str, Any]:
     names = fields or call.emulator.org.schema.field_names(object_name)
     shaped: dict[str, Any] = {"attributes": {"type": object_name, "url": call.url(object_name, record["Id"])}}
     for name in names:

@@ -30,8 +30,16 @@ _WRITES = ("POST", "PATCH", "DELETE", "PUT")
 
 
 class Emulator:
-    def __init__(self, org: Org, *, base_url: str = "", data_path: Path | None = None, daily_api_limit: int = 15000,
-                 session_timeout: int = 7200, latency_ms: int = 0) -> None:
+    def __init__(
+        self,
+        org: Org,
+        *,
+        base_url: str = "",
+        data_path: Path | None = None,
+        daily_api_limit: int = 15000,
+        session_timeout: int = 7200,
+        latency_ms: int = 0,
+    ) -> None:
         self.org = org
         self.store = Store(data_path)
         self.usage = Usage(daily_api_limit)
@@ -41,8 +49,12 @@ class Emulator:
         persist = (lambda state: self.store.save_state("oauth", state)) if self.store.persistent else None
         self.oauth = OAuth(org, base_url, session_timeout, persist)
         self._seed = seed_records(org)
-        self._initial_settings = (dataclasses.replace(org.settings), daily_api_limit, session_timeout,
-                                  [a.refresh_token_rotation for a in org.connected_apps])
+        self._initial_settings = (
+            dataclasses.replace(org.settings),
+            daily_api_limit,
+            session_timeout,
+            [a.refresh_token_rotation for a in org.connected_apps],
+        )
         if not self.store.load_persisted():
             self.store.replace_all(self._seed)
         self.oauth.load(self.store.load_state("oauth"))
@@ -86,7 +98,9 @@ class Emulator:
                 return self.oauth.identity(request, *identity.groups())
             if path.startswith("/__emulator__/"):
                 if not _loopback(request.client_ip):
-                    return errors_response(403, "FORBIDDEN", "The emulator controls answer loopback clients only")
+                    return errors_response(
+                        403, "FORBIDDEN", "The emulator controls answer loopback clients only"
+                    )
                 return admin.handle(self, request, path.removeprefix("/__emulator__/").strip("/"))
             if path == "/" and request.method == "GET":
                 return html_response(200, page.render(self))
@@ -142,8 +156,15 @@ class Emulator:
             tx.commit()
         return response
 
-    def dispatch_api(self, request: Request, version: str, sub_path: str, user_id: str, tx: Transaction,
-                     in_composite: bool = False) -> Response:
+    def dispatch_api(
+        self,
+        request: Request,
+        version: str,
+        sub_path: str,
+        user_id: str,
+        tx: Transaction,
+        in_composite: bool = False,
+    ) -> Response:
         """One REST call inside `tx`, uncounted: Composite replays its subrequests through here."""
         resolved = rest.resolve(request.method, sub_path)
         if isinstance(resolved, Response):
@@ -168,12 +189,16 @@ class Emulator:
         canonical = self.org.schema.object_name(object_name)
         if canonical is None:
             raise ValueError(f"unknown sObject {object_name}")
-        return sorted(self.store.records(canonical, include_deleted), key=lambda r: r["CreatedDate"] + r["Id"])
+        return sorted(
+            self.store.records(canonical, include_deleted), key=lambda r: r["CreatedDate"] + r["Id"]
+        )
 
 
 def _failure(status: int) -> Response:
     if status == 503:
-        return errors_response(503, "SERVER_UNAVAILABLE", "Server temporarily unavailable. Please try again later.")
+        return errors_response(
+            503, "SERVER_UNAVAILABLE", "Server temporarily unavailable. Please try again later."
+        )
     if status == 500:
         return Response(500, b"", {})
     return errors_response(status, "UNKNOWN_EXCEPTION", f"Injected failure ({status})")

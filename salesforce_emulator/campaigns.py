@@ -8,8 +8,10 @@ from typing import Any
 from salesforce_emulator import ids
 from salesforce_emulator.errors import RecordError, invalid_cross_reference
 
-DEFAULT_STATUSES = [{"Label": "Sent", "IsDefault": True, "HasResponded": False},
-                    {"Label": "Responded", "IsDefault": False, "HasResponded": True}]
+DEFAULT_STATUSES = [
+    {"Label": "Sent", "IsDefault": True, "HasResponded": False},
+    {"Label": "Responded", "IsDefault": False, "HasResponded": True},
+]
 
 
 def statuses(ctx: Any, campaign_id: str) -> list[dict[str, Any]]:
@@ -36,17 +38,24 @@ def after_create(ctx: Any, object_name: str, record: dict[str, Any]) -> None:
 def before_delete(ctx: Any, record: dict[str, Any]) -> None:
     if ids.object_for_id(record["Id"]) != "CampaignMemberStatus":
         return
-    in_use = any(m["CampaignId"] == record["CampaignId"] and m["Status"] == record["Label"]
-                 for m in ctx.tx.records("CampaignMember"))
+    in_use = any(
+        m["CampaignId"] == record["CampaignId"] and m["Status"] == record["Label"]
+        for m in ctx.tx.records("CampaignMember")
+    )
     if record["IsDefault"] or in_use:
-        raise RecordError("FIELD_INTEGRITY_EXCEPTION",
-                          "You can't delete the default status or a status in use by campaign members.", [])
+        raise RecordError(
+            "FIELD_INTEGRITY_EXCEPTION",
+            "You can't delete the default status or a status in use by campaign members.",
+            [],
+        )
 
 
 def _member(ctx: Any, record: dict[str, Any], current: dict[str, Any] | None) -> None:
     campaign_id = record.get("CampaignId")
     if not campaign_id:
-        raise RecordError("REQUIRED_FIELD_MISSING", "Required fields are missing: [CampaignId]", ["CampaignId"])
+        raise RecordError(
+            "REQUIRED_FIELD_MISSING", "Required fields are missing: [CampaignId]", ["CampaignId"]
+        )
     campaign = ctx.tx.get(campaign_id)
     if campaign is None or campaign.get("IsDeleted") or ids.object_for_id(campaign_id) != "Campaign":
         raise invalid_cross_reference("CampaignId")
@@ -61,8 +70,11 @@ def _member_person(ctx: Any, record: dict[str, Any]) -> None:
     person_field = "ContactId" if record.get("ContactId") else "LeadId"
     person_id = record.get(person_field)
     if not person_id:
-        raise RecordError("REQUIRED_FIELD_MISSING", "Required fields are missing: [ContactId, LeadId]",
-                          ["ContactId", "LeadId"])
+        raise RecordError(
+            "REQUIRED_FIELD_MISSING",
+            "Required fields are missing: [ContactId, LeadId]",
+            ["ContactId", "LeadId"],
+        )
     person = ctx.tx.get(person_id)
     if person is None or person.get("IsDeleted") or ids.object_for_id(person_id) != person_field[:-2]:
         raise invalid_cross_reference(person_field)
@@ -74,8 +86,14 @@ def _member_person(ctx: Any, record: dict[str, Any]) -> None:
     company = person.get("Company")
     if person_field == "ContactId" and person.get("AccountId"):
         company = (ctx.tx.get(person["AccountId"]) or {}).get("Name")
-    record.update(Email=person.get("Email"), FirstName=person.get("FirstName"), LastName=person.get("LastName"),
-                  Title=person.get("Title"), CompanyOrAccount=company, LeadOrContactId=person_id)
+    record.update(
+        Email=person.get("Email"),
+        FirstName=person.get("FirstName"),
+        LastName=person.get("LastName"),
+        Title=person.get("Title"),
+        CompanyOrAccount=company,
+        LeadOrContactId=person_id,
+    )
 
 
 def _member_status(ctx: Any, record: dict[str, Any], current: dict[str, Any] | None) -> None:
@@ -84,8 +102,11 @@ def _member_status(ctx: Any, record: dict[str, Any], current: dict[str, Any] | N
     chosen = next((s for s in labels if wanted and s["Label"].lower() == str(wanted).lower()), None)
     if chosen is None:
         if wanted and ctx.org.settings.campaign_member_status_policy == "reject":
-            raise RecordError("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
-                              f"Status: bad value for restricted picklist field: {wanted}", ["Status"])
+            raise RecordError(
+                "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+                f"Status: bad value for restricted picklist field: {wanted}",
+                ["Status"],
+            )
         chosen = next((s for s in labels if s["IsDefault"]), labels[0] if labels else None)
     if chosen is None:
         return
@@ -101,9 +122,12 @@ def _status(ctx: Any, record: dict[str, Any], current: dict[str, Any] | None) ->
         return  # the required-field check reports it
     siblings = [s for s in statuses(ctx, campaign_id) if s["Id"] != record["Id"]]
     if any(s["Label"].lower() == record["Label"].lower() for s in siblings):
-        raise RecordError("DUPLICATE_VALUE", f"duplicate value found: Label duplicates value on record with id: "
-                          f"{next(s['Id'] for s in siblings if s['Label'].lower() == record['Label'].lower())}",
-                          ["Label"])
+        raise RecordError(
+            "DUPLICATE_VALUE",
+            f"duplicate value found: Label duplicates value on record with id: "
+            f"{next(s['Id'] for s in siblings if s['Label'].lower() == record['Label'].lower())}",
+            ["Label"],
+        )
     if record.get("SortOrder") is None:
         record["SortOrder"] = max((s.get("SortOrder") or 0 for s in siblings), default=0) + 1
     elif any(s.get("SortOrder") == record["SortOrder"] for s in siblings):

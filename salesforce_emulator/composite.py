@@ -19,8 +19,10 @@ _URL = re.compile(r"/services/data/v(\d+\.\d)/(.*)")
 
 class _Unresolved(Exception):
     def __init__(self, expression: str, reference_id: str) -> None:
-        super().__init__(f"Invalid reference specified. No value for {expression} found in {reference_id}. "
-                         f"Provided referenceId ('{reference_id}') must be a subrequest of this request.")
+        super().__init__(
+            f"Invalid reference specified. No value for {expression} found in {reference_id}. "
+            f"Provided referenceId ('{reference_id}') must be a subrequest of this request."
+        )
 
 
 def _halted(message: str) -> tuple[int, Any]:
@@ -75,8 +77,14 @@ def handle(call: ApiCall) -> Response:
     responses: list[dict[str, Any]] = []
     for subrequest in subrequests:
         status, data, headers = _run_one(call, subrequest, results)
-        responses.append({"body": data, "httpHeaders": headers, "httpStatusCode": status,
-                          "referenceId": subrequest["referenceId"]})
+        responses.append(
+            {
+                "body": data,
+                "httpHeaders": headers,
+                "httpStatusCode": status,
+                "referenceId": subrequest["referenceId"],
+            }
+        )
         if status < 400:
             results[subrequest["referenceId"]] = data
         elif all_or_none:
@@ -94,13 +102,18 @@ def _halt_all(responses: list[dict[str, Any]], subrequests: list[dict[str, Any]]
             out.append(responses[-1])
             continue
         status, data = _halted(_HALTED)
-        out.append({"body": data, "httpHeaders": {}, "httpStatusCode": status,
-                    "referenceId": subrequest["referenceId"]})
+        out.append(
+            {
+                "body": data,
+                "httpHeaders": {},
+                "httpStatusCode": status,
+                "referenceId": subrequest["referenceId"],
+            }
+        )
     return out
 
 
 def _run_one(call: ApiCall, subrequest: dict[str, Any], results: dict[str, Any]) -> tuple[int, Any, dict]:
-    from salesforce_emulator import rest  # circular: rest routes to this module
 
     try:
         url = _substitute(str(subrequest.get("url", "")), results)
@@ -112,13 +125,23 @@ def _run_one(call: ApiCall, subrequest: dict[str, Any], results: dict[str, Any])
     method = str(subrequest.get("method", "GET")).upper()
     if match is None:
         return 404, [{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}], {}
-    headers = {**call.request.headers, **{k.lower(): v for k, v in (subrequest.get("httpHeaders") or {}).items()}}
+    headers = {
+        **call.request.headers,
+        **{k.lower(): v for k, v in (subrequest.get("httpHeaders") or {}).items()},
+    }
     from urllib.parse import parse_qs
 
-    request = Request(method, parts.path, parse_qs(parts.query, keep_blank_values=True), headers,
-                      json.dumps(payload).encode() if payload is not None else b"", call.request.client_ip)
-    response = call.emulator.dispatch_api(request, match.group(1), match.group(2), call.user_id, call.tx,
-                                          in_composite=True)
+    request = Request(
+        method,
+        parts.path,
+        parse_qs(parts.query, keep_blank_values=True),
+        headers,
+        json.dumps(payload).encode() if payload is not None else b"",
+        call.request.client_ip,
+    )
+    response = call.emulator.dispatch_api(
+        request, match.group(1), match.group(2), call.user_id, call.tx, in_composite=True
+    )
     data = response.data if response.body else None
     location = response.headers.get("Location")
     return response.status, data, ({"Location": location} if location else {})

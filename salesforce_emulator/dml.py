@@ -116,17 +116,24 @@ def delete(ctx: WriteContext, object_name: str | None, record_id: str) -> None:
 
 
 @atomic
-def upsert(ctx: WriteContext, object_name: str, field_name: str, value: str,
-           values: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+def upsert(
+    ctx: WriteContext, object_name: str, field_name: str, value: str, values: dict[str, Any]
+) -> tuple[dict[str, Any], bool]:
     """(record, created). The key field must be an idLookup or external-id field."""
     entry = ctx.org.schema.field(object_name, field_name)
     if entry is None or not (entry["idLookup"] or entry["externalId"]):
-        raise RecordError("NOT_FOUND", f"Provided external ID field does not exist or is not accessible: "
-                                       f"{field_name}", None, status=404)
+        raise RecordError(
+            "NOT_FOUND",
+            f"Provided external ID field does not exist or is not accessible: {field_name}",
+            None,
+            status=404,
+        )
     key = entry["name"]
     matches = find_by(ctx, object_name, key, value)
     if len(matches) > 1:
-        raise MultipleMatches([f"/services/data/v{ctx.version}/sobjects/{object_name}/{r['Id']}" for r in matches])
+        raise MultipleMatches(
+            [f"/services/data/v{ctx.version}/sobjects/{object_name}/{r['Id']}" for r in matches]
+        )
     body = {k: v for k, v in values.items() if k.lower() != key.lower()}
     if matches:
         return update(ctx, object_name, matches[0]["Id"], body), False
@@ -163,8 +170,15 @@ def _blank(ctx: WriteContext, object_name: str) -> dict[str, Any]:
             number = ctx.tx.count(object_name) + 1
             record[entry["name"]] = f"A-{number:05d}"
     stamp = now()
-    record.update(Id=ids.new_record_id(object_name), IsDeleted=False, CreatedDate=stamp, LastModifiedDate=stamp,
-                  SystemModstamp=stamp, CreatedById=ctx.user_id, LastModifiedById=ctx.user_id)
+    record.update(
+        Id=ids.new_record_id(object_name),
+        IsDeleted=False,
+        CreatedDate=stamp,
+        LastModifiedDate=stamp,
+        SystemModstamp=stamp,
+        CreatedById=ctx.user_id,
+        LastModifiedById=ctx.user_id,
+    )
     if "OwnerId" in record:
         record["OwnerId"] = ctx.user_id
     return record
@@ -176,8 +190,9 @@ def _check_locks(ctx: WriteContext, values: dict[str, Any]) -> None:
             raise locked(value)
 
 
-def _validate(ctx: WriteContext, object_name: str, record: dict[str, Any], touched: set[str], *,
-              creating: bool) -> None:
+def _validate(
+    ctx: WriteContext, object_name: str, record: dict[str, Any], touched: set[str], *, creating: bool
+) -> None:
     schema = ctx.org.schema
     validation.check_required(schema, object_name, record, touched, creating=creating)
     validation.check_values(schema, object_name, {n: record[n] for n in touched if n in record})
@@ -186,6 +201,10 @@ def _validate(ctx: WriteContext, object_name: str, record: dict[str, Any], touch
         value = record.get(name)
         if entry["type"] == "reference" and value:
             target = ctx.tx.get(value)
-            if target is None or target.get("IsDeleted") or ids.object_for_id(value) not in entry["referenceTo"]:
+            if (
+                target is None
+                or target.get("IsDeleted")
+                or ids.object_for_id(value) not in entry["referenceTo"]
+            ):
                 raise invalid_cross_reference(name)
     validation.check_rules(ctx.org.validation_rules, object_name, record)

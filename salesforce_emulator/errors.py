@@ -27,8 +27,11 @@ class RecordError(Exception):
         return body
 
     def collections(self) -> dict[str, Any]:
-        return {"statusCode": self.code, "message": self.collections_message or self.message,
-                "fields": list(self.fields or [])}
+        return {
+            "statusCode": self.code,
+            "message": self.collections_message or self.message,
+            "fields": list(self.fields or []),
+        }
 
 
 def not_found() -> RecordError:
@@ -40,11 +43,17 @@ def entity_deleted() -> RecordError:
 
 
 def invalid_cross_reference(field_name: str | None = None) -> RecordError:
-    return RecordError("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", [field_name] if field_name else [])
+    return RecordError(
+        "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", [field_name] if field_name else []
+    )
 
 
 def locked(record_id: str) -> RecordError:
-    return RecordError("UNABLE_TO_LOCK_ROW", f"unable to obtain exclusive access to this record or 1 records: {record_id}", [])
+    return RecordError(
+        "UNABLE_TO_LOCK_ROW",
+        f"unable to obtain exclusive access to this record or 1 records: {record_id}",
+        [],
+    )
 
 
 ROLLED_BACK = RecordError(

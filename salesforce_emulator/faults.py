@@ -43,13 +43,26 @@ class Faults:
             return True
 
     def clear(self) -> None:
-        self.set({"latency_ms": 0, "fail_next": 0, "status": 500, "timeout_next": 0, "timeout_seconds": 30.0,
-                  "lock_records": []})
+        self.set(
+            {
+                "latency_ms": 0,
+                "fail_next": 0,
+                "status": 500,
+                "timeout_next": 0,
+                "timeout_seconds": 30.0,
+                "lock_records": [],
+            }
+        )
 
     def as_dict(self) -> dict[str, Any]:
-        return {"latency_ms": self.latency_ms, "fail_next": self.fail_next, "status": self.status,
-                "timeout_next": self.timeout_next, "timeout_seconds": self.timeout_seconds,
-                "lock_records": sorted(self.lock_records)}
+        return {
+            "latency_ms": self.latency_ms,
+            "fail_next": self.fail_next,
+            "status": self.status,
+            "timeout_next": self.timeout_next,
+            "timeout_seconds": self.timeout_seconds,
+            "lock_records": sorted(self.lock_records),
+        }
 
 
 @dataclass
@@ -84,5 +97,8 @@ class Usage:
             self.recent.clear()
 
     def stats(self) -> dict[str, Any]:
-        return {"api_calls": self.api_calls, "by_endpoint": dict(self.by_endpoint),
-                "daily_api_limit": self.daily_api_limit}
+        return {
+            "api_calls": self.api_calls,
+            "by_endpoint": dict(self.by_endpoint),
+            "daily_api_limit": self.daily_api_limit,
+        }

@@ -5,12 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 _SOAP_TYPES = {
-    "id": "tns:ID", "reference": "tns:ID", "boolean": "xsd:boolean", "double": "xsd:double",
-    "currency": "xsd:double", "percent": "xsd:double", "int": "xsd:int", "date": "xsd:date",
-    "datetime": "xsd:dateTime", "time": "xsd:time", "location": "urn:location",
+    "id": "tns:ID",
+    "reference": "tns:ID",
+    "boolean": "xsd:boolean",
+    "double": "xsd:double",
+    "currency": "xsd:double",
+    "percent": "xsd:double",
+    "int": "xsd:int",
+    "date": "xsd:date",
+    "datetime": "xsd:dateTime",
+    "time": "xsd:time",
+    "location": "urn:location",
 }
-_TEXT_TYPES = {"string", "textarea", "email", "phone", "url", "picklist", "multipicklist", "encryptedstring",
-               "combobox"}
+_TEXT_TYPES = {
+    "string",
+    "textarea",
+    "email",
+    "phone",
+    "url",
+    "picklist",
+    "multipicklist",
+    "encryptedstring",
+    "combobox",
+}
 
 
 def field(name: str, type_: str, *, label: str | None = None, **overrides: Any) -> dict[str, Any]:
@@ -42,8 +59,17 @@ def field(name: str, type_: str, *, label: str | None = None, **overrides: Any) 
         "filterable": type_ not in ("textarea", "location") or length <= 255,
         "filteredLookupInfo": None,
         "formulaTreatNullNumberAsZero": False,
-        "groupable": type_ not in ("textarea", "double", "currency", "percent", "datetime", "location",
-                                   "multipicklist", "encryptedstring"),
+        "groupable": type_
+        not in (
+            "textarea",
+            "double",
+            "currency",
+            "percent",
+            "datetime",
+            "location",
+            "multipicklist",
+            "encryptedstring",
+        ),
         "highScaleNumber": False,
         "htmlFormatted": False,
         "idLookup": type_ == "id",
@@ -127,13 +153,34 @@ def _textarea(name: str, spec: dict, common: dict) -> list[dict]:
 
 
 def _long_textarea(name: str, spec: dict, common: dict) -> list[dict]:
-    return [field(name, "textarea", length=spec.get("length", 32768), extraTypeInfo="plaintextarea",
-                  filterable=False, sortable=False, groupable=False, **common)]
+    return [
+        field(
+            name,
+            "textarea",
+            length=spec.get("length", 32768),
+            extraTypeInfo="plaintextarea",
+            filterable=False,
+            sortable=False,
+            groupable=False,
+            **common,
+        )
+    ]
 
 
 def _rich_textarea(name: str, spec: dict, common: dict) -> list[dict]:
-    return [field(name, "textarea", length=spec.get("length", 32768), extraTypeInfo="richtextarea",
-                  htmlFormatted=True, filterable=False, sortable=False, groupable=False, **common)]
+    return [
+        field(
+            name,
+            "textarea",
+            length=spec.get("length", 32768),
+            extraTypeInfo="richtextarea",
+            htmlFormatted=True,
+            filterable=False,
+            sortable=False,
+            groupable=False,
+            **common,
+        )
+    ]
 
 
 def _fixed(type_: str, length: int) -> Any:
@@ -143,14 +190,24 @@ def _fixed(type_: str, length: int) -> Any:
 def _picklist(type_: str) -> Any:
     def build(name: str, spec: dict, common: dict) -> list[dict]:
         values = picklist_values(spec.get("values", []), spec.get("default"))
-        return [field(name, type_, length=4099 if type_ == "multipicklist" else 255, picklistValues=values,
-                      restrictedPicklist=spec.get("restricted", False), **common)]
+        return [
+            field(
+                name,
+                type_,
+                length=4099 if type_ == "multipicklist" else 255,
+                picklistValues=values,
+                restrictedPicklist=spec.get("restricted", False),
+                **common,
+            )
+        ]
+
     return build
 
 
 def _number(type_: str) -> Any:
     def build(name: str, spec: dict, common: dict) -> list[dict]:
         return [field(name, type_, precision=spec.get("precision", 18), scale=spec.get("scale", 0), **common)]
+
     return build
 
 
@@ -159,28 +216,75 @@ def _checkbox(name: str, spec: dict, common: dict) -> list[dict]:
 
 
 def _auto_number(name: str, spec: dict, common: dict) -> list[dict]:
-    return [field(name, "string", length=30, autoNumber=True, createable=False, updateable=False,
-                  nillable=False, defaultedOnCreate=True, **common)]
+    return [
+        field(
+            name,
+            "string",
+            length=30,
+            autoNumber=True,
+            createable=False,
+            updateable=False,
+            nillable=False,
+            defaultedOnCreate=True,
+            **common,
+        )
+    ]
 
 
 def _formula(name: str, spec: dict, common: dict) -> list[dict]:
     return_type = spec.get("return_type", "string")
-    return [field(name, return_type, length=1300 if return_type == "string" else 0, calculated=True,
-                  calculatedFormula=spec.get("formula", "1"), createable=False, updateable=False,
-                  **common)]
+    return [
+        field(
+            name,
+            return_type,
+            length=1300 if return_type == "string" else 0,
+            calculated=True,
+            calculatedFormula=spec.get("formula", "1"),
+            createable=False,
+            updateable=False,
+            **common,
+        )
+    ]
 
 
 def _rollup(name: str, spec: dict, common: dict) -> list[dict]:
-    return [field(name, spec.get("return_type", "double"), calculated=True, createable=False,
-                  updateable=False, precision=18, **common)]
+    return [
+        field(
+            name,
+            spec.get("return_type", "double"),
+            calculated=True,
+            createable=False,
+            updateable=False,
+            precision=18,
+            **common,
+        )
+    ]
 
 
 def _lookup(master_detail: bool) -> Any:
     def build(name: str, spec: dict, common: dict) -> list[dict]:
-        extra = {"nillable": False, "cascadeDelete": True, "updateable": spec.get("reparentable", False),
-                 "writeRequiresMasterRead": False, "relationshipOrder": 0} if master_detail else {}
-        return [field(name, "reference", referenceTo=[spec["reference_to"]],
-                      relationshipName=name.removesuffix("__c") + "__r", **extra, **common)]
+        extra = (
+            {
+                "nillable": False,
+                "cascadeDelete": True,
+                "updateable": spec.get("reparentable", False),
+                "writeRequiresMasterRead": False,
+                "relationshipOrder": 0,
+            }
+            if master_detail
+            else {}
+        )
+        return [
+            field(
+                name,
+                "reference",
+                referenceTo=[spec["reference_to"]],
+                relationshipName=name.removesuffix("__c") + "__r",
+                **extra,
+                **common,
+            )
+        ]
+
     return build
 
 
@@ -188,16 +292,35 @@ def _geolocation(name: str, spec: dict, common: dict) -> list[dict]:
     base = name.removesuffix("__c")
     scale = spec.get("scale", 6)
     compound = field(name, "location", createable=False, updateable=False, **common)
-    parts = [field(f"{base}__{axis}__s", "double", precision=3 + scale, scale=scale,
-                   compoundFieldName=name, label=f"{compound['label']} ({axis})")
-             for axis in ("Latitude", "Longitude")]
+    parts = [
+        field(
+            f"{base}__{axis}__s",
+            "double",
+            precision=3 + scale,
+            scale=scale,
+            compoundFieldName=name,
+            label=f"{compound['label']} ({axis})",
+        )
+        for axis in ("Latitude", "Longitude")
+    ]
     return [compound, *parts]
 
 
 def _encrypted(name: str, spec: dict, common: dict) -> list[dict]:
-    return [field(name, "encryptedstring", length=spec.get("length", 175), encrypted=True,
-                  mask=spec.get("mask", "X"), maskType=spec.get("mask_type", "all"), filterable=False,
-                  sortable=False, groupable=False, **common)]
+    return [
+        field(
+            name,
+            "encryptedstring",
+            length=spec.get("length", 175),
+            encrypted=True,
+            mask=spec.get("mask", "X"),
+            maskType=spec.get("mask_type", "all"),
+            filterable=False,
+            sortable=False,
+            groupable=False,
+            **common,
+        )
+    ]
 
 
 _SETUP_TYPES: dict[str, Any] = {

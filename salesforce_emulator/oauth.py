@@ -66,8 +66,12 @@ class OAuth:
 
     def _save(self) -> None:
         if self._persist:
-            self._persist({"refresh": {k: asdict(v) for k, v in self.refresh_tokens.items()},
-                           "access": {k: asdict(v) for k, v in self.access_tokens.items()}})
+            self._persist(
+                {
+                    "refresh": {k: asdict(v) for k, v in self.refresh_tokens.items()},
+                    "access": {k: asdict(v) for k, v in self.access_tokens.items()},
+                }
+            )
 
     def reset(self) -> None:
         with self._lock:
@@ -110,30 +114,50 @@ class OAuth:
 
     # Authorize
     def authorize(self, request: Request) -> Response:
-        params = {k: v for k, v in (request.form() if request.method == "POST" else
-                                    {k: request.arg(k) for k in request.query}).items()}
+        params = {
+            k: v
+            for k, v in (
+                request.form() if request.method == "POST" else {k: request.arg(k) for k in request.query}
+            ).items()
+        }
         app = self.org.app(params.get("client_id", ""))
         if app is None:
-            return html_response(400, oauth_pages.error_page("invalid_client_id", "client identifier invalid"))
+            return html_response(
+                400, oauth_pages.error_page("invalid_client_id", "client identifier invalid")
+            )
         if params.get("redirect_uri", "") not in app.callback_urls:
-            return html_response(400, oauth_pages.error_page("redirect_uri_mismatch",
-                                                             "redirect_uri must match configuration"))
+            return html_response(
+                400, oauth_pages.error_page("redirect_uri_mismatch", "redirect_uri must match configuration")
+            )
         redirect_uri, state = params["redirect_uri"], params.get("state", "")
         if params.get("response_type") != "code":
-            return self._back(redirect_uri, state, error="unsupported_response_type",
-                              error_description="response type not supported")
+            return self._back(
+                redirect_uri,
+                state,
+                error="unsupported_response_type",
+                error_description="response type not supported",
+            )
         if params.get("code_challenge") and params.get("code_challenge_method", "S256") != "S256":
-            return self._back(redirect_uri, state, error="invalid_request",
-                              error_description="invalid code_challenge_method")
+            return self._back(
+                redirect_uri,
+                state,
+                error="invalid_request",
+                error_description="invalid code_challenge_method",
+            )
         if request.method == "GET":
             return html_response(200, oauth_pages.login_page(params))
         if "ticket" in params:
             return self._approve(params, app, redirect_uri, state)
         user = self.org.user_by_name(params.get("username", ""))
         if user is None or not hmac.compare_digest(user.password, params.get("pw", "")):
-            return html_response(200, oauth_pages.login_page(
-                params, "Please check your username and password. If you still can't log in, contact your "
-                        "Salesforce administrator."))
+            return html_response(
+                200,
+                oauth_pages.login_page(
+                    params,
+                    "Please check your username and password. If you still can't log in, contact your "
+                    "Salesforce administrator.",
+                ),
+            )
         ticket = _random(40)
         self.tickets[ticket] = Grant(ticket, user.id, app.consumer_key, time.time())
         return html_response(200, oauth_pages.approval_page(params, ticket, app.name, user.username))
@@ -141,14 +165,23 @@ class OAuth:
     def _approve(self, params: dict[str, str], app: ConnectedApp, redirect_uri: str, state: str) -> Response:
         ticket = self.tickets.pop(params["ticket"], None)
         if ticket is None or ticket.app_key != app.consumer_key or time.time() - ticket.issued_at > 600:
-            return html_response(200, oauth_pages.login_page(params, "Your session has expired. Log in again."))
+            return html_response(
+                200, oauth_pages.login_page(params, "Your session has expired. Log in again.")
+            )
         if "allow" not in params:
-            return self._back(redirect_uri, state, error="access_denied",
-                              error_description="end-user denied authorization")
+            return self._back(
+                redirect_uri, state, error="access_denied", error_description="end-user denied authorization"
+            )
         code = "aPrx" + _random(80)
-        self.codes[code] = Grant(code, ticket.user_id, app.consumer_key, time.time(),
-                                 scope=params.get("scope") or app.scopes, redirect_uri=redirect_uri,
-                                 challenge=params.get("code_challenge", ""))
+        self.codes[code] = Grant(
+            code,
+            ticket.user_id,
+            app.consumer_key,
+            time.time(),
+            scope=params.get("scope") or app.scopes,
+            redirect_uri=redirect_uri,
+            challenge=params.get("code_challenge", ""),
+        )
         return self._back(redirect_uri, state, code=code)
 
     @staticmethod
@@ -194,7 +227,9 @@ class OAuth:
             verifier = form.get("code_verifier", "")
             if not verifier:
                 return _error("invalid_grant", "invalid code verifier")
-            digest = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+            digest = (
+                base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+            )
             if not hmac.compare_digest(digest, code.challenge):
                 return _error("invalid_request", "invalid code verifier")
         refresh = ""
@@ -222,9 +257,14 @@ class OAuth:
             self._lock.acquire()
         try:
             self.refresh_tokens[token] = grant
-            active = sorted((g for g in self.refresh_tokens.values()
-                             if g.user_id == user_id and g.app_key == app.consumer_key and not g.revoked),
-                            key=lambda g: g.issued_at)
+            active = sorted(
+                (
+                    g
+                    for g in self.refresh_tokens.values()
+                    if g.user_id == user_id and g.app_key == app.consumer_key and not g.revoked
+                ),
+                key=lambda g: g.issued_at,
+            )
             for oldest in active[: max(0, len(active) - self.org.settings.max_approvals_per_app)]:
                 oldest.revoked = True  # a 6th approval silently revokes the oldest
         finally:
@@ -235,14 +275,23 @@ class OAuth:
     def _token_response(self, access: Grant, app: ConnectedApp, refresh: str) -> Response:
         identity = f"{self.base_url}/id/{self.org.id}/{access.user_id}"
         issued_at = str(int(access.issued_at * 1000))
-        signature = base64.b64encode(hmac.new(app.consumer_secret.encode(), (identity + issued_at).encode(),
-                                              hashlib.sha256).digest()).decode()
+        signature = base64.b64encode(
+            hmac.new(app.consumer_secret.encode(), (identity + issued_at).encode(), hashlib.sha256).digest()
+        ).decode()
         body: dict[str, Any] = {"access_token": access.token}
         if refresh:
             body["refresh_token"] = refresh
-        body.update(signature=signature, scope=access.scope, instance_url=self.base_url, id=identity,
-                    token_type="Bearer", issued_at=issued_at)
-        return json_response(200, body, {"Cache-Control": "no-cache,must-revalidate,max-age=0,no-store,private"})
+        body.update(
+            signature=signature,
+            scope=access.scope,
+            instance_url=self.base_url,
+            id=identity,
+            token_type="Bearer",
+            issued_at=issued_at,
+        )
+        return json_response(
+            200, body, {"Cache-Control": "no-cache,must-revalidate,max-age=0,no-store,private"}
+        )
 
     # Revoke and identity
     def revoke(self, request: Request) -> Response:
@@ -265,24 +314,54 @@ class OAuth:
     def identity(self, request: Request, org_id: str, user_id: str) -> Response:
         grant = self.authenticate(request)
         if grant is None and request.arg("oauth_token"):
-            grant = self.authenticate(Request("GET", "/", headers={"authorization": "Bearer " +
-                                                                    request.arg("oauth_token")}))
+            grant = self.authenticate(
+                Request("GET", "/", headers={"authorization": "Bearer " + request.arg("oauth_token")})
+            )
         if grant is None:
             return Response(403, b"Bad_OAuth_Token", {"Content-Type": "text/plain"})
         user = self.org.user_by_id(user_id)
         if user is None or org_id != self.org.id or grant.user_id != user.id:
             return Response(403, b"Forbidden", {"Content-Type": "text/plain"})
         base = f"{self.base_url}/services/data/v{{version}}"
-        return json_response(200, {
-            "id": f"{self.base_url}/id/{org_id}/{user_id}", "asserted_user": True, "user_id": user.id,
-            "organization_id": org_id, "username": user.username, "nick_name": user.username.split("@")[0],
-            "display_name": user.display_name, "email": user.email, "email_verified": True,
-            "first_name": user.first_name, "last_name": user.last_name, "timezone": "Europe/Paris",
-            "photos": {}, "addr_street": None, "addr_city": None, "addr_state": None, "addr_country": None,
-            "addr_zip": None, "mobile_phone": None, "mobile_phone_verified": False, "is_lightning_login_user": False,
-            "status": {"created_date": None, "body": None},
-            "urls": {"rest": base + "/", "sobjects": base + "/sobjects/", "query": base + "/query/",
-                     "search": base + "/search/", "recent": base + "/recent/", "profile": f"{self.base_url}/{user.id}"},
-            "active": True, "user_type": "STANDARD", "language": "en_US", "locale": "en_US", "utcOffset": 3600000,
-            "last_modified_date": "2025-01-01T00:00:00Z", "is_app_installed": True,
-        })
+        return json_response(
+            200,
+            {
+                "id": f"{self.base_url}/id/{org_id}/{user_id}",
+                "asserted_user": True,
+                "user_id": user.id,
+                "organization_id": org_id,
+                "username": user.username,
+                "nick_name": user.username.split("@")[0],
+                "display_name": user.display_name,
+                "email": user.email,
+                "email_verified": True,
+                "first_name": user.first_name,
+                "last_name": user.last_name,
+                "timezone": "Europe/Paris",
+                "photos": {},
+                "addr_street": None,
+                "addr_city": None,
+                "addr_state": None,
+                "addr_country": None,
+                "addr_zip": None,
+                "mobile_phone": None,
+                "mobile_phone_verified": False,
+                "is_lightning_login_user": False,
+                "status": {"created_date": None, "body": None},
+                "urls": {
+                    "rest": base + "/",
+                    "sobjects": base + "/sobjects/",
+                    "query": base + "/query/",
+                    "search": base + "/search/",
+                    "recent": base + "/recent/",
+                    "profile": f"{self.base_url}/{user.id}",
+                },
+                "active": True,
+                "user_type": "STANDARD",
+                "language": "en_US",
+                "locale": "en_US",
+                "utcOffset": 3600000,
+                "last_modified_date": "2025-01-01T00:00:00Z",
+                "is_app_installed": True,
+            },
+        )

@@ -26,7 +26,10 @@ class Settings:
     def update(self, values: dict[str, Any]) -> None:
         if values.get("duplicate_rules", self.duplicate_rules) not in DUPLICATE_RULE_ACTIONS:
             raise ValueError(f"duplicate_rules must be one of {DUPLICATE_RULE_ACTIONS}")
-        if values.get("campaign_member_status_policy", self.campaign_member_status_policy) not in STATUS_POLICIES:
+        if (
+            values.get("campaign_member_status_policy", self.campaign_member_status_policy)
+            not in STATUS_POLICIES
+        ):
             raise ValueError(f"campaign_member_status_policy must be one of {STATUS_POLICIES}")
         for key, value in values.items():
             if hasattr(self, key):
@@ -82,8 +85,15 @@ class Org:
         if existing:
             existing.password = password
         else:
-            self.users.append(User(stable_id("005", username), username, password, last_name=username.split("@")[0],
-                                   email=username))
+            self.users.append(
+                User(
+                    stable_id("005", username),
+                    username,
+                    password,
+                    last_name=username.split("@")[0],
+                    email=username,
+                )
+            )
 
     def add_app(self, consumer_key: str, consumer_secret: str, callback_urls: list[str]) -> None:
         existing = self.app(consumer_key)
@@ -91,8 +101,9 @@ class Org:
             existing.consumer_secret = consumer_secret
             existing.callback_urls = list(dict.fromkeys(existing.callback_urls + callback_urls))
         else:
-            self.connected_apps.append(ConnectedApp(f"App {consumer_key}", consumer_key, consumer_secret,
-                                                    callback_urls))
+            self.connected_apps.append(
+                ConnectedApp(f"App {consumer_key}", consumer_key, consumer_secret, callback_urls)
+            )
 
 
 def stable_id(prefix: str, seed: str) -> str:
@@ -111,11 +122,28 @@ def load_org(path: Path | None = None) -> Org:
     name = data.get("name", "Emulator Org")
     settings = Settings()
     settings.update(data.get("settings", {}))
-    users = [User(stable_id("005", u["username"]), u["username"], u["password"], u.get("first_name", ""),
-                  u.get("last_name", ""), u.get("email", u["username"])) for u in data.get("users", [])]
-    apps = [ConnectedApp(a.get("name", a["consumer_key"]), a["consumer_key"], a["consumer_secret"],
-                         list(a["callback_urls"]), a.get("refresh_token_rotation", False),
-                         a.get("scopes", "api refresh_token id")) for a in data.get("connected_apps", [])]
+    users = [
+        User(
+            stable_id("005", u["username"]),
+            u["username"],
+            u["password"],
+            u.get("first_name", ""),
+            u.get("last_name", ""),
+            u.get("email", u["username"]),
+        )
+        for u in data.get("users", [])
+    ]
+    apps = [
+        ConnectedApp(
+            a.get("name", a["consumer_key"]),
+            a["consumer_key"],
+            a["consumer_secret"],
+            list(a["callback_urls"]),
+            a.get("refresh_token_rotation", False),
+            a.get("scopes", "api refresh_token id"),
+        )
+        for a in data.get("connected_apps", [])
+    ]
     return Org(
         id=stable_id("00D", name),
         name=name,

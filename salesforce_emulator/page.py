@@ -20,8 +20,10 @@ def _table(headers: list[str], rows: list[list[Any]]) -> str:
     if not rows:
         return "<p class='muted'>None yet.</p>"
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{escape(str(c) if c is not None else '')}</td>" for c in row) + "</tr>"
-                   for row in rows)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(c) if c is not None else '')}</td>" for c in row) + "</tr>"
+        for row in rows
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -30,22 +32,42 @@ def _campaigns(emulator: Any) -> str:
     members = emulator.records("CampaignMember")
     parts = []
     for campaign in emulator.records("Campaign"):
-        own = sorted((s for s in statuses if s["CampaignId"] == campaign["Id"]), key=lambda s: s["SortOrder"] or 0)
+        own = sorted(
+            (s for s in statuses if s["CampaignId"] == campaign["Id"]), key=lambda s: s["SortOrder"] or 0
+        )
         pills = "".join(
             f"<span class='pill{' resp' if s['HasResponded'] else ''}'>{escape(s['Label'])}"
-            f"{' (default)' if s['IsDefault'] else ''}</span>" for s in own)
-        rows = [[m["FirstName"], m["LastName"], m["Email"], "Contact" if m["ContactId"] else "Lead", m["Status"],
-                 "yes" if m["HasResponded"] else "no", m["LastModifiedDate"]]
-                for m in members if m["CampaignId"] == campaign["Id"]]
-        parts.append(f"<h3>{escape(campaign['Name'])} <span class='muted'>{campaign['Id']}</span></h3>"
-                     f"<div>{pills}</div>" + _table(["First name", "Last name", "Email", "Type", "Status",
-                                                     "Responded", "Last modified"], rows))
+            f"{' (default)' if s['IsDefault'] else ''}</span>"
+            for s in own
+        )
+        rows = [
+            [
+                m["FirstName"],
+                m["LastName"],
+                m["Email"],
+                "Contact" if m["ContactId"] else "Lead",
+                m["Status"],
+                "yes" if m["HasResponded"] else "no",
+                m["LastModifiedDate"],
+            ]
+            for m in members
+            if m["CampaignId"] == campaign["Id"]
+        ]
+        parts.append(
+            f"<h3>{escape(campaign['Name'])} <span class='muted'>{campaign['Id']}</span></h3>"
+            f"<div>{pills}</div>"
+            + _table(
+                ["First name", "Last name", "Email", "Type", "Status", "Responded", "Last modified"], rows
+            )
+        )
     return "".join(parts)
 
 
 def render(emulator: Any) -> str:
-    leads = [[r["Name"], r["Email"], r["Company"], r["Status"], "yes" if r["IsConverted"] else "", r["Id"]]
-             for r in emulator.records("Lead")]
+    leads = [
+        [r["Name"], r["Email"], r["Company"], r["Status"], "yes" if r["IsConverted"] else "", r["Id"]]
+        for r in emulator.records("Lead")
+    ]
     contacts = [[r["Name"], r["Email"], r["Title"], r["Id"]] for r in emulator.records("Contact")]
     calls = [[when, method, path, status] for when, method, path, status in list(emulator.usage.recent)]
     usage = emulator.usage

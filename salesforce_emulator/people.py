@@ -8,8 +8,10 @@ from salesforce_emulator.errors import RecordError
 from salesforce_emulator.standard_objects import LEAD_DEFAULT_STATUS
 
 DUPLICATE_MESSAGE = "You're creating a duplicate record. We recommend you use an existing record instead."
-_RULES = {"Lead": ("Standard_Lead_Duplicate_Rule", "Standard_Lead_Match_Rule_v1_0"),
-          "Contact": ("Standard_Contact_Duplicate_Rule", "Standard_Contact_Match_Rule_v1_1")}
+_RULES = {
+    "Lead": ("Standard_Lead_Duplicate_Rule", "Standard_Lead_Match_Rule_v1_0"),
+    "Contact": ("Standard_Contact_Duplicate_Rule", "Standard_Contact_Match_Rule_v1_1"),
+}
 
 
 def before_write(ctx: Any, object_name: str, record: dict[str, Any], current: dict[str, Any] | None) -> None:
@@ -31,14 +33,19 @@ def check_duplicates(ctx: Any, object_name: str, record: dict[str, Any]) -> None
     matches: dict[str, list[dict[str, Any]]] = {}
     for other_object in ("Contact", "Lead"):
         for other in ctx.tx.records(other_object):
-            if other["Id"] != record["Id"] and (other.get("Email") or "").lower() == email \
-                    and not other.get("IsConverted"):
+            if (
+                other["Id"] != record["Id"]
+                and (other.get("Email") or "").lower() == email
+                and not other.get("IsConverted")
+            ):
                 matches.setdefault(other_object, []).append(other)
     if not matches:
         return
     duplicate_rule, _ = _RULES[object_name]
     raise RecordError(
-        "DUPLICATES_DETECTED", DUPLICATE_MESSAGE, None,
+        "DUPLICATES_DETECTED",
+        DUPLICATE_MESSAGE,
+        None,
         duplicate_result={
             "allowSave": action == "allow",
             "duplicateRule": duplicate_rule,
@@ -56,10 +63,18 @@ def _match_result(ctx: Any, object_name: str, found: list[dict[str, Any]]) -> di
         "errors": [],
         "matchEngine": "FuzzyMatchEngine",
         "matchRecords": [
-            {"additionalInformation": [], "fieldDiffs": [], "matchConfidence": 100.0,
-             "record": {"attributes": {"type": object_name,
-                                       "url": f"/services/data/v{ctx.version}/sobjects/{object_name}/{r['Id']}"},
-                        "Id": r["Id"]}}
+            {
+                "additionalInformation": [],
+                "fieldDiffs": [],
+                "matchConfidence": 100.0,
+                "record": {
+                    "attributes": {
+                        "type": object_name,
+                        "url": f"/services/data/v{ctx.version}/sobjects/{object_name}/{r['Id']}",
+                    },
+                    "Id": r["Id"],
+                },
+            }
             for r in found
         ],
         "rule": _RULES[object_name][1],

@@ -55,8 +55,13 @@ def run(call: ApiCall, text: str, *, include_deleted: bool) -> Response:
     if not text.strip():
         return errors_response(400, "MALFORMED_QUERY", "A query string has to be specified")
     try:
-        result = soql.run_query(text, schema=call.emulator.org.schema, store=call.tx,
-                                api_version=call.version, include_deleted=include_deleted)
+        result = soql.run_query(
+            text,
+            schema=call.emulator.org.schema,
+            store=call.tx,
+            api_version=call.version,
+            include_deleted=include_deleted,
+        )
     except soql.SoqlError as exc:
         return errors_response(400, exc.error_code, exc.message)
     endpoint = "queryAll" if include_deleted else "query"
@@ -81,9 +86,16 @@ def more(call: ApiCall, cursor: str) -> Response:
     return _page(call, endpoint, records, total, int(offset), batch, locator)
 
 
-def _page(call: ApiCall, endpoint: str, records: list[dict[str, Any]], total: int, offset: int, batch: int,
-          locator: str | None) -> Response:
-    page = records[offset: offset + batch]
+def _page(
+    call: ApiCall,
+    endpoint: str,
+    records: list[dict[str, Any]],
+    total: int,
+    offset: int,
+    batch: int,
+    locator: str | None,
+) -> Response:
+    page = records[offset : offset + batch]
     body: dict[str, Any] = {"totalSize": total, "done": offset + batch >= len(records)}
     if not body["done"]:
         locator = locator or call.emulator.cursors.open(records, total, batch)

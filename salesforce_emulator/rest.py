@@ -22,15 +22,21 @@ def resources(call: ApiCall) -> Response:
 
 def limits(call: ApiCall) -> Response:
     usage = call.emulator.usage
-    return json_response(200, {
-        "ConcurrentAsyncGetReportInstances": {"Max": 200, "Remaining": 200},
-        "DailyApiRequests": {"Max": usage.daily_api_limit, "Remaining": max(0, usage.daily_api_limit - usage.api_calls)},
-        "DailyAsyncApexExecutions": {"Max": 250000, "Remaining": 250000},
-        "DailyBulkV2QueryJobs": {"Max": 10000, "Remaining": 10000},
-        "DataStorageMB": {"Max": 5, "Remaining": 5},
-        "FileStorageMB": {"Max": 20, "Remaining": 20},
-        "SingleEmail": {"Max": 15, "Remaining": 15},
-    })
+    return json_response(
+        200,
+        {
+            "ConcurrentAsyncGetReportInstances": {"Max": 200, "Remaining": 200},
+            "DailyApiRequests": {
+                "Max": usage.daily_api_limit,
+                "Remaining": max(0, usage.daily_api_limit - usage.api_calls),
+            },
+            "DailyAsyncApexExecutions": {"Max": 250000, "Remaining": 250000},
+            "DailyBulkV2QueryJobs": {"Max": 10000, "Remaining": 10000},
+            "DataStorageMB": {"Max": 5, "Remaining": 5},
+            "FileStorageMB": {"Max": 20, "Remaining": 20},
+            "SingleEmail": {"Max": 15, "Remaining": 15},
+        },
+    )
 
 
 def describe_global(call: ApiCall) -> Response:
@@ -51,10 +57,15 @@ def create(call: ApiCall, name: str) -> Response:
     object_name = call.object_name(name)
     values = call.json_body()
     if not isinstance(values, dict):
-        raise RecordError("JSON_PARSER_ERROR", "Cannot deserialize instance of sObject from START_ARRAY", None)
+        raise RecordError(
+            "JSON_PARSER_ERROR", "Cannot deserialize instance of sObject from START_ARRAY", None
+        )
     record = dml.create(call.writer(), object_name, values)
-    return json_response(201, {"id": record["Id"], "success": True, "errors": []},
-                         {"Location": call.url(object_name, record["Id"])})
+    return json_response(
+        201,
+        {"id": record["Id"], "success": True, "errors": []},
+        {"Location": call.url(object_name, record["Id"])},
+    )
 
 
 def read(call: ApiCall, name: str, record_id: str) -> Response:
@@ -103,7 +114,9 @@ def read_by_external_id(call: ApiCall, name: str, field_name: str, value: str) -
 def _dict_body(call: ApiCall) -> dict[str, Any]:
     values = call.json_body()
     if not isinstance(values, dict):
-        raise RecordError("JSON_PARSER_ERROR", "Cannot deserialize instance of sObject from START_ARRAY", None)
+        raise RecordError(
+            "JSON_PARSER_ERROR", "Cannot deserialize instance of sObject from START_ARRAY", None
+        )
     return values
 
 
@@ -112,16 +125,21 @@ def _fields_arg(call: ApiCall, object_name: str) -> list[str] | None:
     schema = call.emulator.org.schema
     for name in wanted:
         if schema.field(object_name, name) is None:
-            raise RecordError("INVALID_FIELD", f"No such column '{name}' on entity '{object_name}'. If you are "
-                              "attempting to use a custom field, be sure to append the '__c' after the custom "
-                              "field name. Please reference your WSDL or the describe call for the appropriate "
-                              "names.", None)
+            raise RecordError(
+                "INVALID_FIELD",
+                f"No such column '{name}' on entity '{object_name}'. If you are "
+                "attempting to use a custom field, be sure to append the '__c' after the custom "
+                "field name. Please reference your WSDL or the describe call for the appropriate "
+                "names.",
+                None,
+            )
     return [schema.field(object_name, n)["name"] for n in wanted] or None
 
 
 # (path pattern, {method: (handler, endpoint label)}); the first matching pattern wins.
 ROUTES: list[tuple[re.Pattern[str], dict[str, tuple[Handler, str]]]] = [
-    (re.compile(p), m) for p, m in [
+    (re.compile(p), m)
+    for p, m in [
         (r"", {"GET": (resources, "GET /")}),
         (r"limits", {"GET": (limits, "GET /limits")}),
         (r"query", {"GET": (queries.query, "GET /query")}),
@@ -129,23 +147,46 @@ ROUTES: list[tuple[re.Pattern[str], dict[str, tuple[Handler, str]]]] = [
         (r"queryAll", {"GET": (queries.query_all, "GET /queryAll")}),
         (r"queryAll/([^/]+)", {"GET": (queries.more, "GET /queryAll")}),
         (r"sobjects", {"GET": (describe_global, "GET /sobjects")}),
-        (r"sobjects/([^/]+)", {"GET": (object_info, "GET /sobjects/{object}"),
-                               "POST": (create, "POST /sobjects/{object}")}),
+        (
+            r"sobjects/([^/]+)",
+            {"GET": (object_info, "GET /sobjects/{object}"), "POST": (create, "POST /sobjects/{object}")},
+        ),
         (r"sobjects/([^/]+)/describe", {"GET": (describe, "GET /sobjects/{object}/describe")}),
-        (r"sobjects/([^/]+)/([^/]+)", {"GET": (read, "GET /sobjects/{object}/{id}"),
-                                       "PATCH": (update, "PATCH /sobjects/{object}/{id}"),
-                                       "DELETE": (delete, "DELETE /sobjects/{object}/{id}")}),
-        (r"sobjects/([^/]+)/([^/]+)/([^/]+)", {"GET": (read_by_external_id, "GET /sobjects/{object}/{field}/{value}"),
-                                               "PATCH": (upsert, "PATCH /sobjects/{object}/{field}/{value}")}),
+        (
+            r"sobjects/([^/]+)/([^/]+)",
+            {
+                "GET": (read, "GET /sobjects/{object}/{id}"),
+                "PATCH": (update, "PATCH /sobjects/{object}/{id}"),
+                "DELETE": (delete, "DELETE /sobjects/{object}/{id}"),
+            },
+        ),
+        (
+            r"sobjects/([^/]+)/([^/]+)/([^/]+)",
+            {
+                "GET": (read_by_external_id, "GET /sobjects/{object}/{field}/{value}"),
+                "PATCH": (upsert, "PATCH /sobjects/{object}/{field}/{value}"),
+            },
+        ),
         (r"composite", {"POST": (composite.handle, "POST /composite")}),
-        (r"composite/sobjects", {"POST": (sobject_collections.create, "POST /composite/sobjects"),
-                                 "PATCH": (sobject_collections.update, "PATCH /composite/sobjects"),
-                                 "DELETE": (sobject_collections.delete, "DELETE /composite/sobjects")}),
-        (r"composite/sobjects/([^/]+)", {"GET": (sobject_collections.retrieve, "GET /composite/sobjects/{object}"),
-                                         "POST": (sobject_collections.retrieve,
-                                                  "POST /composite/sobjects/{object}")}),
-        (r"composite/sobjects/([^/]+)/([^/]+)", {"PATCH": (sobject_collections.upsert,
-                                                           "PATCH /composite/sobjects/{object}/{field}")}),
+        (
+            r"composite/sobjects",
+            {
+                "POST": (sobject_collections.create, "POST /composite/sobjects"),
+                "PATCH": (sobject_collections.update, "PATCH /composite/sobjects"),
+                "DELETE": (sobject_collections.delete, "DELETE /composite/sobjects"),
+            },
+        ),
+        (
+            r"composite/sobjects/([^/]+)",
+            {
+                "GET": (sobject_collections.retrieve, "GET /composite/sobjects/{object}"),
+                "POST": (sobject_collections.retrieve, "POST /composite/sobjects/{object}"),
+            },
+        ),
+        (
+            r"composite/sobjects/([^/]+)/([^/]+)",
+            {"PATCH": (sobject_collections.upsert, "PATCH /composite/sobjects/{object}/{field}")},
+        ),
     ]
 ]
 
@@ -160,8 +201,9 @@ def resolve(method: str, sub_path: str) -> tuple[Handler, tuple[str, ...], str] 
         if match:
             if method not in methods:
                 allowed = ",".join(methods)
-                return errors_response(405, "METHOD_NOT_ALLOWED",
-                                       f"HTTP Method '{method}' not allowed. Allowed are {allowed}")
+                return errors_response(
+                    405, "METHOD_NOT_ALLOWED", f"HTTP Method '{method}' not allowed. Allowed are {allowed}"
+                )
             handler, label = methods[method]
             return handler, tuple(unquote(g) for g in match.groups()), label
     return error_response(not_found())

@@ -67,8 +67,10 @@ class Schema:
         summary = self._object_summary(spec, version)
         name = spec["name"]
         summary["urls"].update(
-            {"layouts": f"/services/data/v{version}/sobjects/{name}/describe/layouts",
-             "uiEditTemplate": f"https://example.my.salesforce.com/{{ID}}/e"}
+            {
+                "layouts": f"/services/data/v{version}/sobjects/{name}/describe/layouts",
+                "uiEditTemplate": "https://example.my.salesforce.com/{ID}/e",
+            }
         )
         return {
             **summary,
@@ -94,17 +96,39 @@ class Schema:
         read_only = name == "User"
         base = f"/services/data/v{version}/sobjects/{name}"
         return {
-            "activateable": False, "associateEntityType": None, "associateParentEntity": None,
-            "createable": not read_only, "custom": False, "customSetting": False, "deepCloneable": False,
-            "deletable": not read_only, "deprecatedAndHidden": False, "feedEnabled": False,
-            "hasSubtypes": False, "isInterface": False, "isSubtype": False,
-            "keyPrefix": KEY_PREFIXES[name], "label": spec["label"], "labelPlural": spec["labelPlural"],
-            "layoutable": True, "mergeable": name in ("Account", "Contact", "Lead"), "mruEnabled": True,
-            "name": name, "queryable": True, "replicateable": True, "retrieveable": True,
-            "searchable": name != "CampaignMemberStatus", "triggerable": True, "undeletable": not read_only,
+            "activateable": False,
+            "associateEntityType": None,
+            "associateParentEntity": None,
+            "createable": not read_only,
+            "custom": False,
+            "customSetting": False,
+            "deepCloneable": False,
+            "deletable": not read_only,
+            "deprecatedAndHidden": False,
+            "feedEnabled": False,
+            "hasSubtypes": False,
+            "isInterface": False,
+            "isSubtype": False,
+            "keyPrefix": KEY_PREFIXES[name],
+            "label": spec["label"],
+            "labelPlural": spec["labelPlural"],
+            "layoutable": True,
+            "mergeable": name in ("Account", "Contact", "Lead"),
+            "mruEnabled": True,
+            "name": name,
+            "queryable": True,
+            "replicateable": True,
+            "retrieveable": True,
+            "searchable": name != "CampaignMemberStatus",
+            "triggerable": True,
+            "undeletable": not read_only,
             "updateable": not read_only,
-            "urls": {"rowTemplate": f"{base}/{{ID}}", "defaultValues": f"{base}/defaultValues?recordTypeId&fields",
-                     "describe": f"{base}/describe", "sobject": base},
+            "urls": {
+                "rowTemplate": f"{base}/{{ID}}",
+                "defaultValues": f"{base}/defaultValues?recordTypeId&fields",
+                "describe": f"{base}/describe",
+                "sobject": base,
+            },
         }
 
     def _child_relationships(self, parent: str) -> list[dict[str, Any]]:
@@ -112,9 +136,16 @@ class Schema:
         for spec in self._objects.values():
             for entry in spec["fields"]:
                 if entry["type"] == "reference" and parent in entry["referenceTo"]:
-                    children.append({
-                        "cascadeDelete": entry["cascadeDelete"], "childSObject": spec["name"],
-                        "deprecatedAndHidden": False, "field": entry["name"], "junctionIdListNames": [],
-                        "junctionReferenceTo": [], "relationshipName": None, "restrictedDelete": False,
-                    })
+                    children.append(
+                        {
+                            "cascadeDelete": entry["cascadeDelete"],
+                            "childSObject": spec["name"],
+                            "deprecatedAndHidden": False,
+                            "field": entry["name"],
+                            "junctionIdListNames": [],
+                            "junctionReferenceTo": [],
+                            "relationshipName": None,
+                            "restrictedDelete": False,
+                        }
+                    )
         return children

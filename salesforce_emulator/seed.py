@@ -28,7 +28,9 @@ def seed_records(org: Org) -> list[tuple[str, dict[str, Any]]]:
     if unknown:
         raise ValueError(f"the org file has records of unsupported objects: {sorted(unknown)}")
     tx.commit()
-    return [(name, record) for name in ("User", *_ORDER) for record in store.records(name, include_deleted=True)]
+    return [
+        (name, record) for name in ("User", *_ORDER) for record in store.records(name, include_deleted=True)
+    ]
 
 
 def _create(ctx: dml.WriteContext, object_name: str, spec: dict[str, Any], refs: dict[str, str]) -> None:
@@ -54,8 +56,20 @@ def _resolve(value: Any, refs: dict[str, str]) -> Any:
 def _user_record(org: Org, user: Any, owner: str) -> dict[str, Any]:
     stamp = dml.now()
     record = {f: None for f in org.schema.field_names("User")}
-    record.update(Id=user.id, IsDeleted=False, CreatedDate=stamp, LastModifiedDate=stamp, SystemModstamp=stamp,
-                  CreatedById=owner or user.id, LastModifiedById=owner or user.id, Username=user.username,
-                  FirstName=user.first_name or None, LastName=user.last_name or user.username,
-                  Name=user.display_name, Email=user.email, Alias=(user.username[:8]), IsActive=True)
+    record.update(
+        Id=user.id,
+        IsDeleted=False,
+        CreatedDate=stamp,
+        LastModifiedDate=stamp,
+        SystemModstamp=stamp,
+        CreatedById=owner or user.id,
+        LastModifiedById=owner or user.id,
+        Username=user.username,
+        FirstName=user.first_name or None,
+        LastName=user.last_name or user.username,
+        Name=user.display_name,
+        Email=user.email,
+        Alias=(user.username[:8]),
+        IsActive=True,
+    )
     return record

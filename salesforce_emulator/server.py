@@ -1,9 +1,9 @@
 """The HTTPS server (threads, keep-alive) and `EmulatorServer`, the Python API tests and benchmarks use.
 
-    server = EmulatorServer(port=0).start()
-    sf = server.client()              # simple-salesforce over HTTPS, trusting server.ca_path
-    server.records("Lead"); server.stats(); server.set_faults(fail_next=1, status=503); server.reset()
-    server.stop()
+server = EmulatorServer(port=0).start()
+sf = server.client()              # simple-salesforce over HTTPS, trusting server.ca_path
+server.records("Lead"); server.stats(); server.set_faults(fail_next=1, status=503); server.reset()
+server.stop()
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ from salesforce_emulator.org import Org, load_org
 from salesforce_emulator.wire import Request
 
 logger = logging.getLogger(__name__)
-DEFAULT_CERT_DIR = Path(os.environ.get("VAR_DIR", Path(__file__).resolve().parent.parent / "var")) / "emulator"
+DEFAULT_CERT_DIR = (
+    Path(os.environ.get("VAR_DIR", Path(__file__).resolve().parent.parent / "var")) / "emulator"
+)
 _QUIET_ERRORS = (ssl.SSLError, ConnectionError, TimeoutError, socket.timeout, OSError)
 
 
@@ -43,8 +45,15 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         parts = urlsplit(self.path)
-        request = Request(self.command, parts.path, parse_qs(parts.query, keep_blank_values=True),
-                          {k.lower(): v for k, v in self.headers.items()}, body, self.client_address[0], self.path)
+        request = Request(
+            self.command,
+            parts.path,
+            parse_qs(parts.query, keep_blank_values=True),
+            {k.lower(): v for k, v in self.headers.items()},
+            body,
+            self.client_address[0],
+            self.path,
+        )
         response = self.server.emulator.handle(request)  # type: ignore[attr-defined]
         if response.status == 0:
             self.close_connection = True
@@ -86,15 +95,28 @@ class _TLSServer(ThreadingHTTPServer):
 class EmulatorServer:
     """A Salesforce org over HTTPS on `host:port` (0: a free port), in a background thread."""
 
-    def __init__(self, org: Org | Path | str | None = None, *, host: str = "127.0.0.1", port: int = 0,
-                 cert_dir: Path | str | None = None, data_path: Path | str | None = None, latency_ms: int = 0,
-                 daily_api_limit: int = 15000, session_timeout: int = 7200) -> None:
+    def __init__(
+        self,
+        org: Org | Path | str | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        cert_dir: Path | str | None = None,
+        data_path: Path | str | None = None,
+        latency_ms: int = 0,
+        daily_api_limit: int = 15000,
+        session_timeout: int = 7200,
+    ) -> None:
         self.org = org if isinstance(org, Org) else load_org(Path(org) if org else None)
         self.host, self.port = host, port
         self.certs = ensure_certificates(Path(cert_dir) if cert_dir else DEFAULT_CERT_DIR)
-        self.emulator = Emulator(self.org, data_path=Path(data_path) if data_path else None,
-                                 daily_api_limit=daily_api_limit, session_timeout=session_timeout,
-                                 latency_ms=latency_ms)
+        self.emulator = Emulator(
+            self.org,
+            data_path=Path(data_path) if data_path else None,
+            daily_api_limit=daily_api_limit,
+            session_timeout=session_timeout,
+            latency_ms=latency_ms,
+        )
         self._server: _TLSServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -113,7 +135,9 @@ class EmulatorServer:
         self._server = _TLSServer((self.host, self.port), context, self.emulator)
         self.port = self._server.server_address[1]
         self.emulator.base_url = self.url
-        self._thread = threading.Thread(target=self._server.serve_forever, name="salesforce-emulator", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="salesforce-emulator", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -173,5 +197,9 @@ class EmulatorServer:
         """A simple-salesforce client with a fresh access token, trusting the emulator's CA."""
         from simple_salesforce import Salesforce
 
-        return Salesforce(instance_url=self.url, session_id=self.issue_token(username), session=self.session(),
-                          version=version)
+        return Salesforce(
+            instance_url=self.url,
+            session_id=self.issue_token(username),
+            session=self.session(),
+            version=version,
+        )

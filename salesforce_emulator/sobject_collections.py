@@ -22,12 +22,17 @@ def _body(call: ApiCall) -> dict[str, Any]:
 
 
 def _too_many() -> Response:
-    return errors_response(400, "EXCEEDED_ID_LIMIT",
-                           "record limit reached. cannot submit more than 200 records into this call")
+    return errors_response(
+        400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records into this call"
+    )
 
 
-def _run(call: ApiCall, items: list[Any], all_or_none: bool,
-         operation: Callable[[dml.WriteContext, Any], dict[str, Any]]) -> Response:
+def _run(
+    call: ApiCall,
+    items: list[Any],
+    all_or_none: bool,
+    operation: Callable[[dml.WriteContext, Any], dict[str, Any]],
+) -> Response:
     writer = call.writer()
     savepoint = call.tx.savepoint()
     results: list[dict[str, Any]] = []
@@ -40,8 +45,10 @@ def _run(call: ApiCall, items: list[Any], all_or_none: bool,
             results.append({"success": False, "errors": [error.collections()]})
     if failed and all_or_none:
         call.tx.restore(savepoint)
-        results = [r if not r["success"] else {"success": False, "errors": [ROLLED_BACK.collections()]}
-                   for r in results]
+        results = [
+            r if not r["success"] else {"success": False, "errors": [ROLLED_BACK.collections()]}
+            for r in results
+        ]
     return json_response(200, [_ordered(r) for r in results])
 
 
@@ -109,8 +116,11 @@ def upsert(call: ApiCall, name: str, field_name: str) -> Response:
         return _too_many()
     entry = call.emulator.org.schema.field(object_name, field_name)
     if entry is None or not (entry["idLookup"] or entry["externalId"]):
-        return errors_response(400, "INVALID_FIELD", f"Field name provided, {field_name} is not an External ID "
-                               f"or indexed field for {object_name}")
+        return errors_response(
+            400,
+            "INVALID_FIELD",
+            f"Field name provided, {field_name} is not an External ID or indexed field for {object_name}",
+        )
 
     def one(writer: dml.WriteContext, record: Any) -> dict[str, Any]:
         key = next((k for k in record if k.lower() == entry["name"].lower()), None)
@@ -120,8 +130,11 @@ def upsert(call: ApiCall, name: str, field_name: str) -> Response:
             saved, created = dml.upsert(writer, object_name, entry["name"], record[key], record)
         except dml.MultipleMatches as exc:
             found = ", ".join(u.rsplit("/", 1)[1] for u in exc.urls)
-            raise RecordError("DUPLICATE_EXTERNAL_ID", f"{object_name}: more than one record found for external "
-                              f"id field: [{found}]", [entry["name"]]) from None
+            raise RecordError(
+                "DUPLICATE_EXTERNAL_ID",
+                f"{object_name}: more than one record found for external id field: [{found}]",
+                [entry["name"]],
+            ) from None
         return {"id": saved["Id"], "created": created}
 
     return _run(call, body["records"], bool(body.get("allOrNone")), one)
@@ -156,12 +169,15 @@ def retrieve(call: ApiCall, name: str) -> Response:
         record_ids = [i for i in call.request.arg("ids").split(",") if i]
         fields = [f for f in call.request.arg("fields").split(",") if f]
     if len(record_ids) > MAX_RETRIEVE:
-        return errors_response(400, "EXCEEDED_ID_LIMIT", "too many ids, cannot retrieve more than 2000 records")
+        return errors_response(
+            400, "EXCEEDED_ID_LIMIT", "too many ids, cannot retrieve more than 2000 records"
+        )
     schema = call.emulator.org.schema
     unknown = [f for f in fields if schema.field(object_name, f) is None]
     if not fields or unknown:
-        return errors_response(400, "INVALID_FIELD", f"No such column '{(unknown or [''])[0]}' on entity "
-                               f"'{object_name}'.")
+        return errors_response(
+            400, "INVALID_FIELD", f"No such column '{(unknown or [''])[0]}' on entity '{object_name}'."
+        )
     names = [schema.field(object_name, f)["name"] for f in fields]
     results = []
     for record_id in record_ids:

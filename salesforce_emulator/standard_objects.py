@@ -6,7 +6,12 @@ from typing import Any
 
 from salesforce_emulator.fields import field, picklist_values, read_only
 
-LEAD_STATUSES = ["Open - Not Contacted", "Working - Contacted", "Closed - Converted", "Closed - Not Converted"]
+LEAD_STATUSES = [
+    "Open - Not Contacted",
+    "Working - Contacted",
+    "Closed - Converted",
+    "Closed - Not Converted",
+]
 LEAD_DEFAULT_STATUS = LEAD_STATUSES[0]
 _LEAD_SOURCES = ["Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other"]
 _INDUSTRIES = ["Agriculture", "Banking", "Education", "Energy", "Hospitality", "Media", "Technology", "Other"]
@@ -14,21 +19,46 @@ _INDUSTRIES = ["Agriculture", "Banking", "Education", "Energy", "Hospitality", "
 
 def _system_fields(owned: bool = True) -> list[dict[str, Any]]:
     fields = [
-        read_only("Id", "id", nillable=False, defaultedOnCreate=True, idLookup=True, label="Record ID",
-                  length=18),
+        read_only(
+            "Id", "id", nillable=False, defaultedOnCreate=True, idLookup=True, label="Record ID", length=18
+        ),
         read_only("IsDeleted", "boolean", label="Deleted"),
         read_only("CreatedDate", "datetime", nillable=False, defaultedOnCreate=True),
-        read_only("CreatedById", "reference", nillable=False, defaultedOnCreate=True, referenceTo=["User"],
-                  relationshipName="CreatedBy", label="Created By ID"),
+        read_only(
+            "CreatedById",
+            "reference",
+            nillable=False,
+            defaultedOnCreate=True,
+            referenceTo=["User"],
+            relationshipName="CreatedBy",
+            label="Created By ID",
+        ),
         read_only("LastModifiedDate", "datetime", nillable=False, defaultedOnCreate=True),
-        read_only("LastModifiedById", "reference", nillable=False, defaultedOnCreate=True,
-                  referenceTo=["User"], relationshipName="LastModifiedBy", label="Last Modified By ID"),
-        read_only("SystemModstamp", "datetime", nillable=False, defaultedOnCreate=True,
-                  label="System Modstamp"),
+        read_only(
+            "LastModifiedById",
+            "reference",
+            nillable=False,
+            defaultedOnCreate=True,
+            referenceTo=["User"],
+            relationshipName="LastModifiedBy",
+            label="Last Modified By ID",
+        ),
+        read_only(
+            "SystemModstamp", "datetime", nillable=False, defaultedOnCreate=True, label="System Modstamp"
+        ),
     ]
     if owned:
-        fields.append(field("OwnerId", "reference", nillable=False, defaultedOnCreate=True,
-                            referenceTo=["User"], relationshipName="Owner", label="Owner ID"))
+        fields.append(
+            field(
+                "OwnerId",
+                "reference",
+                nillable=False,
+                defaultedOnCreate=True,
+                referenceTo=["User"],
+                relationshipName="Owner",
+                label="Owner ID",
+            )
+        )
     return fields
 
 
@@ -37,8 +67,15 @@ def _text(name: str, length: int, **overrides: Any) -> dict[str, Any]:
 
 
 def _description() -> dict[str, Any]:
-    return field("Description", "textarea", length=32000, filterable=False, sortable=False, groupable=False,
-                 extraTypeInfo="plaintextarea")
+    return field(
+        "Description",
+        "textarea",
+        length=32000,
+        filterable=False,
+        sortable=False,
+        groupable=False,
+        extraTypeInfo="plaintextarea",
+    )
 
 
 def _email() -> dict[str, Any]:
@@ -90,21 +127,44 @@ LEAD = [
     _picklist("Industry", _INDUSTRIES),
     _text("City", 40),
     _text("Country", 80),
-    field("Status", "picklist", length=255, nillable=False, defaultedOnCreate=True,
-          defaultValue=LEAD_DEFAULT_STATUS, picklistValues=picklist_values(LEAD_STATUSES, LEAD_DEFAULT_STATUS),
-          label="Lead Status"),
+    field(
+        "Status",
+        "picklist",
+        length=255,
+        nillable=False,
+        defaultedOnCreate=True,
+        defaultValue=LEAD_DEFAULT_STATUS,
+        picklistValues=picklist_values(LEAD_STATUSES, LEAD_DEFAULT_STATUS),
+        label="Lead Status",
+    ),
     field("IsConverted", "boolean", updateable=False, label="Converted"),
     read_only("ConvertedDate", "date", label="Converted Date"),
-    read_only("ConvertedContactId", "reference", referenceTo=["Contact"], relationshipName="ConvertedContact",
-              label="Converted Contact ID"),
-    read_only("ConvertedAccountId", "reference", referenceTo=["Account"], relationshipName="ConvertedAccount",
-              label="Converted Account ID"),
+    read_only(
+        "ConvertedContactId",
+        "reference",
+        referenceTo=["Contact"],
+        relationshipName="ConvertedContact",
+        label="Converted Contact ID",
+    ),
+    read_only(
+        "ConvertedAccountId",
+        "reference",
+        referenceTo=["Account"],
+        relationshipName="ConvertedAccount",
+        label="Converted Account ID",
+    ),
 ]
 
 CAMPAIGN = [
     *_system_fields(),
     _text("Name", 80, nillable=False, nameField=True, label="Campaign Name"),
-    field("ParentId", "reference", referenceTo=["Campaign"], relationshipName="Parent", label="Parent Campaign ID"),
+    field(
+        "ParentId",
+        "reference",
+        referenceTo=["Campaign"],
+        relationshipName="Parent",
+        label="Parent Campaign ID",
+    ),
     _picklist("Type", ["Conference", "Webinar", "Trade Show", "Email", "Other"]),
     _picklist("Status", ["Planned", "In Progress", "Completed", "Aborted"]),
     field("IsActive", "boolean", label="Active"),
@@ -117,11 +177,31 @@ CAMPAIGN = [
 
 CAMPAIGN_MEMBER = [
     *_system_fields(owned=False),
-    field("CampaignId", "reference", nillable=False, updateable=False, referenceTo=["Campaign"],
-          relationshipName="Campaign", label="Campaign ID"),
-    field("LeadId", "reference", updateable=False, referenceTo=["Lead"], relationshipName="Lead", label="Lead ID"),
-    field("ContactId", "reference", updateable=False, referenceTo=["Contact"], relationshipName="Contact",
-          label="Contact ID"),
+    field(
+        "CampaignId",
+        "reference",
+        nillable=False,
+        updateable=False,
+        referenceTo=["Campaign"],
+        relationshipName="Campaign",
+        label="Campaign ID",
+    ),
+    field(
+        "LeadId",
+        "reference",
+        updateable=False,
+        referenceTo=["Lead"],
+        relationshipName="Lead",
+        label="Lead ID",
+    ),
+    field(
+        "ContactId",
+        "reference",
+        updateable=False,
+        referenceTo=["Contact"],
+        relationshipName="Contact",
+        label="Contact ID",
+    ),
     field("Status", "picklist", length=40, picklistValues=picklist_values(["Sent", "Responded"], "Sent")),
     read_only("HasResponded", "boolean", label="Responded"),
     read_only("FirstRespondedDate", "date", label="First Responded Date"),
@@ -130,14 +210,26 @@ CAMPAIGN_MEMBER = [
     read_only("LastName", "string", length=80, label="Last Name"),
     read_only("Title", "string", length=128),
     read_only("CompanyOrAccount", "string", length=255, label="Company (Account)"),
-    read_only("LeadOrContactId", "reference", referenceTo=["Contact", "Lead"], polymorphicForeignKey=True,
-              label="Lead or Contact ID"),
+    read_only(
+        "LeadOrContactId",
+        "reference",
+        referenceTo=["Contact", "Lead"],
+        polymorphicForeignKey=True,
+        label="Lead or Contact ID",
+    ),
 ]
 
 CAMPAIGN_MEMBER_STATUS = [
     *_system_fields(owned=False),
-    field("CampaignId", "reference", nillable=False, updateable=False, referenceTo=["Campaign"],
-          relationshipName="Campaign", label="Campaign ID"),
+    field(
+        "CampaignId",
+        "reference",
+        nillable=False,
+        updateable=False,
+        referenceTo=["Campaign"],
+        relationshipName="Campaign",
+        label="Campaign ID",
+    ),
     _text("Label", 765, nillable=False, label="Member Status"),
     field("HasResponded", "boolean", label="Responded"),
     field("IsDefault", "boolean", label="Default"),
@@ -160,8 +252,15 @@ STANDARD_OBJECTS: dict[str, dict[str, Any]] = {
     "Contact": {"label": "Contact", "labelPlural": "Contacts", "fields": CONTACT},
     "Lead": {"label": "Lead", "labelPlural": "Leads", "fields": LEAD},
     "Campaign": {"label": "Campaign", "labelPlural": "Campaigns", "fields": CAMPAIGN},
-    "CampaignMember": {"label": "Campaign Member", "labelPlural": "Campaign Members", "fields": CAMPAIGN_MEMBER},
-    "CampaignMemberStatus": {"label": "Campaign Member Status", "labelPlural": "Campaign Member Statuses",
-                             "fields": CAMPAIGN_MEMBER_STATUS},
+    "CampaignMember": {
+        "label": "Campaign Member",
+        "labelPlural": "Campaign Members",
+        "fields": CAMPAIGN_MEMBER,
+    },
+    "CampaignMemberStatus": {
+        "label": "Campaign Member Status",
+        "labelPlural": "Campaign Member Statuses",
+        "fields": CAMPAIGN_MEMBER_STATUS,
+    },
     "User": {"label": "User", "labelPlural": "Users", "fields": USER},
 }

@@ -30,7 +30,9 @@ class Store:
             self._db = sqlite3.connect(str(data_path), check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("CREATE TABLE IF NOT EXISTS records (id TEXT PRIMARY KEY, object TEXT, data TEXT)")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS records (id TEXT PRIMARY KEY, object TEXT, data TEXT)"
+            )
             self._db.execute("CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, data TEXT)")
 
     @property

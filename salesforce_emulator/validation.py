@@ -10,8 +10,10 @@ from salesforce_emulator import ids
 from salesforce_emulator.errors import RecordError
 from salesforce_emulator.schema import Schema
 
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
 _TEXT_TYPES = {"string", "textarea", "email", "phone", "url", "picklist", "multipicklist", "encryptedstring"}
 _NUMBER_TYPES = {"double", "currency", "percent", "int"}
 
@@ -24,7 +26,9 @@ def resolve_fields(schema: Schema, object_name: str, values: dict[str, Any]) -> 
             continue
         entry = schema.field(object_name, name)
         if entry is None:
-            raise RecordError("INVALID_FIELD", f"No such column '{name}' on sobject of type {object_name}", None)
+            raise RecordError(
+                "INVALID_FIELD", f"No such column '{name}' on sobject of type {object_name}", None
+            )
         resolved[entry["name"]] = value
     return resolved
 
@@ -75,7 +79,9 @@ def _coerce(entry: dict[str, Any], value: Any) -> Any:
     if type_ == "reference":
         if not ids.is_valid_id(value):
             label = entry["label"]
-            raise RecordError("MALFORMED_ID", f"{label}: id value of incorrect type: {value}", [entry["name"]])
+            raise RecordError(
+                "MALFORMED_ID", f"{label}: id value of incorrect type: {value}", [entry["name"]]
+            )
         return ids.normalize(value)
     return value
 
@@ -103,20 +109,26 @@ def format_datetime(moment: datetime.datetime) -> str:
 
 
 def _parser_error(type_name: str, value: Any) -> RecordError:
-    return RecordError("JSON_PARSER_ERROR",
-                       f"Cannot deserialize instance of {type_name} from VALUE_STRING value {value} "
-                       "or request may be missing a required field", None)
+    return RecordError(
+        "JSON_PARSER_ERROR",
+        f"Cannot deserialize instance of {type_name} from VALUE_STRING value {value} "
+        "or request may be missing a required field",
+        None,
+    )
 
 
-def check_required(schema: Schema, object_name: str, record: dict[str, Any], touched: set[str], *,
-                   creating: bool) -> None:
+def check_required(
+    schema: Schema, object_name: str, record: dict[str, Any], touched: set[str], *, creating: bool
+) -> None:
     missing = []
     for entry in schema.fields(object_name):
         required = not entry["nillable"] and entry["createable"] and not entry["defaultedOnCreate"]
         if required and (creating or entry["name"] in touched) and record.get(entry["name"]) in (None, ""):
             missing.append(entry["name"])
     if missing:
-        raise RecordError("REQUIRED_FIELD_MISSING", f"Required fields are missing: [{', '.join(missing)}]", missing)
+        raise RecordError(
+            "REQUIRED_FIELD_MISSING", f"Required fields are missing: [{', '.join(missing)}]", missing
+        )
 
 
 def check_values(schema: Schema, object_name: str, values: dict[str, Any]) -> None:
@@ -127,8 +139,11 @@ def check_values(schema: Schema, object_name: str, values: dict[str, Any]) -> No
         entry = schema.field(object_name, name)
         label, type_ = entry["label"], entry["type"]
         if type_ in _TEXT_TYPES and entry["length"] and len(value) > entry["length"]:
-            raise RecordError("STRING_TOO_LONG",
-                              f"{label}: data value too large: {value} (max length={entry['length']})", [name])
+            raise RecordError(
+                "STRING_TOO_LONG",
+                f"{label}: data value too large: {value} (max length={entry['length']})",
+                [name],
+            )
         if type_ == "email" and not _EMAIL.match(value):
             raise RecordError("INVALID_EMAIL_ADDRESS", f"{label}: invalid email address: {value}", [name])
         if type_ in ("picklist", "multipicklist") and entry["restrictedPicklist"]:
@@ -136,8 +151,11 @@ def check_values(schema: Schema, object_name: str, values: dict[str, Any]) -> No
             chosen = value.split(";") if type_ == "multipicklist" else [value]
             bad = [v for v in chosen if v not in allowed]
             if bad:
-                raise RecordError("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
-                                  f"{label}: bad value for restricted picklist field: {bad[0]}", [name])
+                raise RecordError(
+                    "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+                    f"{label}: bad value for restricted picklist field: {bad[0]}",
+                    [name],
+                )
 
 
 def check_rules(rules: list[dict[str, Any]], object_name: str, record: dict[str, Any]) -> None:
@@ -148,5 +166,6 @@ def check_rules(rules: list[dict[str, Any]], object_name: str, record: dict[str,
         value = record.get(rule["field"])
         if isinstance(value, str) and rule["must_not_contain"].lower() in value.lower():
             error_field = rule.get("error_field")
-            raise RecordError("FIELD_CUSTOM_VALIDATION_EXCEPTION", rule["message"],
-                              [error_field] if error_field else [])
+            raise RecordError(
+                "FIELD_CUSTOM_VALIDATION_EXCEPTION", rule["message"], [error_field] if error_field else []
+            )

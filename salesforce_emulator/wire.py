@@ -29,7 +29,9 @@ class Request:
         return json.loads(self.body or b"null")
 
     def form(self) -> dict[str, str]:
-        return {k: v[0] for k, v in parse_qs(self.body.decode("utf-8", "replace"), keep_blank_values=True).items()}
+        return {
+            k: v[0] for k, v in parse_qs(self.body.decode("utf-8", "replace"), keep_blank_values=True).items()
+        }
 
 
 @dataclass
@@ -45,8 +47,12 @@ class Response:
 
 
 def json_response(status: int, data: Any, headers: dict[str, str] | None = None) -> Response:
-    return Response(status, json.dumps(data).encode(), {"Content-Type": "application/json;charset=UTF-8",
-                                                         **(headers or {})}, data)
+    return Response(
+        status,
+        json.dumps(data).encode(),
+        {"Content-Type": "application/json;charset=UTF-8", **(headers or {})},
+        data,
+    )
 
 
 def html_response(status: int, html: str, headers: dict[str, str] | None = None) -> Response:

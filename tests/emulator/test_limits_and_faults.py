@@ -20,7 +20,9 @@ def test_past_the_daily_limit_calls_are_refused_with_403(sf, salesforce_emulator
     salesforce_emulator.set_faults(api_calls_used=15000)
     with pytest.raises(SalesforceRefusedRequest) as raised:
         sf.query("SELECT Id FROM Lead")
-    assert raised.value.content == [{"message": "TotalRequests Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED"}]
+    assert raised.value.content == [
+        {"message": "TotalRequests Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED"}
+    ]
 
 
 def test_fail_next_answers_500_empty_then_503_server_unavailable(sf, salesforce_emulator):
@@ -55,7 +57,9 @@ def test_control_endpoints_over_http(salesforce_emulator, sf):
     assert session.get(f"{url}/__emulator__/stats").json()["api_calls"] == 1
     leads = session.get(f"{url}/__emulator__/records/Lead").json()
     assert any(r["LastName"] == "Seen" for r in leads)
-    state = session.post(f"{url}/__emulator__/faults", json={"latency_ms": 1, "duplicate_rules": "allow"}).json()
+    state = session.post(
+        f"{url}/__emulator__/faults", json={"latency_ms": 1, "duplicate_rules": "allow"}
+    ).json()
     assert state["faults"]["latency_ms"] == 1 and state["settings"]["duplicate_rules"] == "allow"
     assert session.post(f"{url}/__emulator__/faults", json={"nonsense": 1}).status_code == 400
     session.post(f"{url}/__emulator__/reset")
@@ -81,7 +85,9 @@ def test_sqlite_data_survives_a_restart(tmp_path):
         assert server.ca_path.read_bytes() == ca  # the CA is reused, so clients keep trusting it
         assert any(r["LastName"] == "Durable" for r in server.records("Lead"))
         session = server.session()
-        response = session.get(f"{server.url}/services/data/v62.0/limits/", headers={"Authorization": f"Bearer {token}"})
+        response = session.get(
+            f"{server.url}/services/data/v62.0/limits/", headers={"Authorization": f"Bearer {token}"}
+        )
         assert response.status_code == 200
 
 

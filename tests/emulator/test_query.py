@@ -6,21 +6,34 @@ from simple_salesforce import SalesforceMalformedRequest
 
 def _leads(sf, count: int) -> None:
     for start in range(0, count, 200):
-        sf.restful("composite/sobjects", method="POST", json={"records": [
-            {"attributes": {"type": "Lead"}, "LastName": f"P{i}", "Company": "Bulk"}
-            for i in range(start, min(count, start + 200))]})
+        sf.restful(
+            "composite/sobjects",
+            method="POST",
+            json={
+                "records": [
+                    {"attributes": {"type": "Lead"}, "LastName": f"P{i}", "Company": "Bulk"}
+                    for i in range(start, min(count, start + 200))
+                ]
+            },
+        )
 
 
 def test_query_shape_with_parent_field(sf):
     result = sf.query("SELECT Id, Status, Campaign.Name FROM CampaignMember WHERE Status = 'registered'")
     assert result["totalSize"] == 1 and result["done"] is True
     record = result["records"][0]
-    assert record["attributes"]["type"] == "CampaignMember" and record["Campaign"]["Name"] == "World Tour Paris 2026"
+    assert (
+        record["attributes"]["type"] == "CampaignMember"
+        and record["Campaign"]["Name"] == "World Tour Paris 2026"
+    )
 
 
 def test_empty_and_count_queries(sf):
     assert sf.query("SELECT Id FROM Lead WHERE Email = 'nobody@example.org'") == {
-        "totalSize": 0, "done": True, "records": []}
+        "totalSize": 0,
+        "done": True,
+        "records": [],
+    }
     assert sf.query("SELECT COUNT() FROM Campaign WHERE Name = 'Duplicate Name Campaign'")["totalSize"] == 2
 
 
@@ -33,7 +46,9 @@ def test_paging_uses_path_only_next_records_url_and_batch_size_header(sf, salesf
     sf.session.headers["Sforce-Query-Options"] = "batchSize=200"
     first = sf.query("SELECT Id FROM Lead WHERE Company = 'Bulk'")
     assert first["totalSize"] == 450 and first["done"] is False and len(first["records"]) == 200
-    assert first["nextRecordsUrl"].startswith("/services/data/v62.0/query/01g") and first["nextRecordsUrl"].endswith("-200")
+    assert first["nextRecordsUrl"].startswith("/services/data/v62.0/query/01g") and first[
+        "nextRecordsUrl"
+    ].endswith("-200")
     everything = sf.query_all("SELECT Id FROM Lead WHERE Company = 'Bulk'")
     assert len({r["Id"] for r in everything["records"]}) == 450
 
@@ -50,15 +65,21 @@ def test_query_all_sees_deleted_records(sf):
     lead = sf.Lead.create({"LastName": "Gone", "Company": "C"})["id"]
     sf.Lead.delete(lead)
     assert sf.query(f"SELECT Id FROM Lead WHERE Id = '{lead}'")["totalSize"] == 0
-    assert sf.query_all(f"SELECT Id, IsDeleted FROM Lead WHERE Id = '{lead}'", include_deleted=True)["totalSize"] == 1
+    assert (
+        sf.query_all(f"SELECT Id, IsDeleted FROM Lead WHERE Id = '{lead}'", include_deleted=True)["totalSize"]
+        == 1
+    )
 
 
-@pytest.mark.parametrize("soql, code", [
-    ("SELECT Id FROM Lead WHERE", "MALFORMED_QUERY"),
-    ("SELECT Id FROM Lead WHERE Email = 'a\\qb'", "MALFORMED_QUERY"),
-    ("SELECT Nope FROM Lead", "INVALID_FIELD"),
-    ("SELECT Id FROM Nope", "INVALID_TYPE"),
-])
+@pytest.mark.parametrize(
+    "soql, code",
+    [
+        ("SELECT Id FROM Lead WHERE", "MALFORMED_QUERY"),
+        ("SELECT Id FROM Lead WHERE Email = 'a\\qb'", "MALFORMED_QUERY"),
+        ("SELECT Nope FROM Lead", "INVALID_FIELD"),
+        ("SELECT Id FROM Nope", "INVALID_TYPE"),
+    ],
+)
 def test_query_errors_have_the_real_codes_and_no_fields_key(sf, soql, code):
     with pytest.raises(SalesforceMalformedRequest) as raised:
         sf.query(soql)
@@ -74,6 +95,17 @@ def test_invalid_query_locator(http):
 def test_uri_over_16384_bytes_is_414_and_long_soql_goes_through_composite(http, sf):
     soql = "SELECT Id FROM Lead WHERE Email IN (" + ",".join(f"'p{i}@example.org'" for i in range(1000)) + ")"
     assert http.get(f"{http.base}/query/", params={"q": soql}).status_code == 414
-    response = sf.restful("composite", method="POST", json={"compositeRequest": [
-        {"method": "GET", "referenceId": "q", "url": "/services/data/v62.0/query/?q=" + soql.replace(" ", "+")}]})
+    response = sf.restful(
+        "composite",
+        method="POST",
+        json={
+            "compositeRequest": [
+                {
+                    "method": "GET",
+                    "referenceId": "q",
+                    "url": "/services/data/v62.0/query/?q=" + soql.replace(" ", "+"),
+                }
+            ]
+        },
+    )
     assert response["compositeResponse"][0]["httpStatusCode"] == 200

@@ -4,7 +4,11 @@ import json
 from pathlib import Path
 
 import pytest
-from simple_salesforce import SalesforceMalformedRequest, SalesforceMoreThanOneRecord, SalesforceResourceNotFound
+from simple_salesforce import (
+    SalesforceMalformedRequest,
+    SalesforceMoreThanOneRecord,
+    SalesforceResourceNotFound,
+)
 
 from salesforce_emulator import ids
 
@@ -24,7 +28,10 @@ OBJECTS = ["Account", "Contact", "Lead", "Campaign", "CampaignMember", "Campaign
 def test_versions_list_is_uncounted_and_spans_42_to_62(salesforce_emulator):
     versions = salesforce_emulator.session().get(f"{salesforce_emulator.url}/services/data/").json()
     assert versions[0]["version"] == "42.0" and versions[-1] == {
-        "label": "Winter '25", "url": "/services/data/v62.0", "version": "62.0"}
+        "label": "Winter '25",
+        "url": "/services/data/v62.0",
+        "version": "62.0",
+    }
     assert salesforce_emulator.stats()["api_calls"] == 0
 
 
@@ -36,7 +43,9 @@ def test_describe_lists_every_real_key_on_every_field(sf, object_name):
 
 def test_describe_shows_setup_types_and_real_standard_fields(sf):
     fields = {f["name"]: f for f in sf.Lead.describe()["fields"]}
-    assert fields["Email"]["type"] == "email" and fields["Email"]["idLookup"] and fields["Email"]["length"] == 80
+    assert (
+        fields["Email"]["type"] == "email" and fields["Email"]["idLookup"] and fields["Email"]["length"] == 80
+    )
     assert not fields["LastName"]["nillable"] and fields["Company"]["length"] == 255
     assert fields["Status"]["defaultedOnCreate"] and not fields["IsConverted"]["updateable"]
     assert fields["Tshirt_Size__c"]["length"] == 40 and fields["Tshirt_Size__c"]["custom"]
@@ -44,11 +53,15 @@ def test_describe_shows_setup_types_and_real_standard_fields(sf):
     assert fields["Home_Location__c"]["type"] == "location" and "Home_Location__Latitude__s" in fields
     assert fields["Passport_Number__c"]["type"] == "encryptedstring" and fields["Bio__c"]["htmlFormatted"]
     assert fields["Notes__c"]["extraTypeInfo"] == "plaintextarea" and not fields["Notes__c"]["filterable"]
-    assert fields["Interests__c"]["type"] == "multipicklist" and fields["Referrer__c"]["referenceTo"] == ["Account"]
+    assert fields["Interests__c"]["type"] == "multipicklist" and fields["Referrer__c"]["referenceTo"] == [
+        "Account"
+    ]
     account = {f["name"]: f for f in sf.Account.describe()["fields"]}
     assert account["Parent_Campaign__c"]["cascadeDelete"] and not account["Parent_Campaign__c"]["nillable"]
     global_describe = sf.describe()
-    assert global_describe["maxBatchSize"] == 200 and {o["name"] for o in global_describe["sobjects"]} >= set(OBJECTS)
+    assert global_describe["maxBatchSize"] == 200 and {o["name"] for o in global_describe["sobjects"]} >= set(
+        OBJECTS
+    )
 
 
 def test_create_read_update_delete_a_lead(sf, salesforce_emulator):
@@ -67,7 +80,10 @@ def test_create_read_update_delete_a_lead(sf, salesforce_emulator):
     assert raised.value.content[0]["errorCode"] == "ENTITY_IS_DELETED"
     with pytest.raises(SalesforceResourceNotFound) as raised:
         sf.Lead.get(lead_id)
-    assert raised.value.content[0] == {"message": "The requested resource does not exist", "errorCode": "NOT_FOUND"}
+    assert raised.value.content[0] == {
+        "message": "The requested resource does not exist",
+        "errorCode": "NOT_FOUND",
+    }
 
 
 def test_create_answers_201_with_a_location_header(http):
@@ -94,13 +110,21 @@ def test_upsert_by_email_creates_then_updates_then_refuses_ambiguity(sf, salesfo
 
 
 def test_upsert_answers_created_flag_in_body(http):
-    first = http.patch(f"{http.base}/sobjects/Lead/Participant_Key__c/evt-1-42", json={"LastName": "K", "Company": "C"})
+    first = http.patch(
+        f"{http.base}/sobjects/Lead/Participant_Key__c/evt-1-42", json={"LastName": "K", "Company": "C"}
+    )
     assert first.status_code == 201 and first.json()["created"] is True
     second = http.patch(f"{http.base}/sobjects/Lead/Participant_Key__c/evt-1-42", json={"Title": "T"})
-    assert second.status_code == 200 and second.json() == {"id": first.json()["id"], "success": True,
-                                                           "errors": [], "created": False}
-    old = http.patch(http.base.replace("v62.0", "v45.0") + "/sobjects/Lead/Participant_Key__c/evt-1-42",
-                     json={"Title": "T2"})
+    assert second.status_code == 200 and second.json() == {
+        "id": first.json()["id"],
+        "success": True,
+        "errors": [],
+        "created": False,
+    }
+    old = http.patch(
+        http.base.replace("v62.0", "v45.0") + "/sobjects/Lead/Participant_Key__c/evt-1-42",
+        json={"Title": "T2"},
+    )
     assert old.status_code == 204
 
 

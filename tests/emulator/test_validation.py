@@ -16,8 +16,11 @@ def _error(call) -> dict:
 
 def test_required_fields_missing_lists_them(sf):
     error = _error(lambda: sf.Lead.create({"FirstName": "No"}))
-    assert error == {"message": "Required fields are missing: [LastName, Company]", "errorCode":
-                     "REQUIRED_FIELD_MISSING", "fields": ["LastName", "Company"]}
+    assert error == {
+        "message": "Required fields are missing: [LastName, Company]",
+        "errorCode": "REQUIRED_FIELD_MISSING",
+        "fields": ["LastName", "Company"],
+    }
 
 
 def test_string_too_long(sf):
@@ -28,8 +31,11 @@ def test_string_too_long(sf):
 
 def test_invalid_email(sf):
     error = _error(lambda: sf.Contact.create({"LastName": "L", "Email": "not-an-email"}))
-    assert error == {"message": "Email: invalid email address: not-an-email", "errorCode": "INVALID_EMAIL_ADDRESS",
-                     "fields": ["Email"]}
+    assert error == {
+        "message": "Email: invalid email address: not-an-email",
+        "errorCode": "INVALID_EMAIL_ADDRESS",
+        "fields": ["Email"],
+    }
 
 
 def test_restricted_picklist(sf):
@@ -47,21 +53,34 @@ def test_read_only_and_unknown_fields(sf):
 
 def test_converted_lead_cannot_be_updated(sf, salesforce_emulator):
     converted = next(r for r in salesforce_emulator.records("Lead") if r["IsConverted"])
-    assert converted["ConvertedContactId"] == record_id(salesforce_emulator, "Contact", "chloe.martin@example.com")
+    assert converted["ConvertedContactId"] == record_id(
+        salesforce_emulator, "Contact", "chloe.martin@example.com"
+    )
     error = _error(lambda: sf.Lead.update(converted["Id"], {"Title": "x"}))
-    assert error["errorCode"] == "CANNOT_UPDATE_CONVERTED_LEAD" and error["message"] == "cannot reference converted lead"
+    assert (
+        error["errorCode"] == "CANNOT_UPDATE_CONVERTED_LEAD"
+        and error["message"] == "cannot reference converted lead"
+    )
 
 
 def test_validation_rule_from_the_org_file(sf):
     error = _error(lambda: sf.Lead.create({"LastName": "L", "Company": "ACME [reject]"}))
-    assert error == {"message": "Company must not contain [reject].", "errorCode": "FIELD_CUSTOM_VALIDATION_EXCEPTION",
-                     "fields": ["Company"]}
+    assert error == {
+        "message": "Company must not contain [reject].",
+        "errorCode": "FIELD_CUSTOM_VALIDATION_EXCEPTION",
+        "fields": ["Company"],
+    }
 
 
 def test_reference_to_a_missing_record_is_invalid_cross_reference(sf, salesforce_emulator):
     paris = campaign_id(salesforce_emulator, "World Tour Paris 2026")
-    error = _error(lambda: sf.CampaignMember.create({"CampaignId": paris, "LeadId": ids.to18("00QEm0000000000")}))
-    assert error["errorCode"] == "INVALID_CROSS_REFERENCE_KEY" and error["message"] == "invalid cross reference id"
+    error = _error(
+        lambda: sf.CampaignMember.create({"CampaignId": paris, "LeadId": ids.to18("00QEm0000000000")})
+    )
+    assert (
+        error["errorCode"] == "INVALID_CROSS_REFERENCE_KEY"
+        and error["message"] == "invalid cross reference id"
+    )
 
 
 def test_campaign_member_rules(sf, salesforce_emulator):
@@ -69,11 +88,16 @@ def test_campaign_member_rules(sf, salesforce_emulator):
     paris = campaign_id(server, "World Tour Paris 2026")
     lead = record_id(server, "Lead", "jp.lefevre@example.fr")
     contact = record_id(server, "Contact", "sean.oconnor@example.ie")
-    member_id = sf.CampaignMember.create({"CampaignId": paris, "LeadId": lead, "ContactId": contact,
-                                          "Status": "attended"})["id"]
+    member_id = sf.CampaignMember.create(
+        {"CampaignId": paris, "LeadId": lead, "ContactId": contact, "Status": "attended"}
+    )["id"]
     member = sf.CampaignMember.get(member_id)
     assert member["ContactId"] == contact and member["LeadId"] is None and member["Status"] == "Attended"
-    assert member["HasResponded"] is True and member["FirstRespondedDate"] and member["Email"] == "sean.oconnor@example.ie"
+    assert (
+        member["HasResponded"] is True
+        and member["FirstRespondedDate"]
+        and member["Email"] == "sean.oconnor@example.ie"
+    )
     error = _error(lambda: sf.CampaignMember.create({"CampaignId": paris, "ContactId": contact}))
     assert error == {"message": "Already a campaign member.", "errorCode": "DUPLICATE_VALUE", "fields": []}
     error = _error(lambda: sf.CampaignMember.update(member_id, {"CampaignId": paris}))
@@ -97,7 +121,9 @@ def test_new_campaign_gets_sent_and_responded_statuses(sf, salesforce_emulator):
     new_id = sf.Campaign.create({"Name": "Launch"})["id"]
     statuses = [s for s in salesforce_emulator.records("CampaignMemberStatus") if s["CampaignId"] == new_id]
     assert {(s["Label"], s["IsDefault"], s["HasResponded"]) for s in statuses} == {
-        ("Sent", True, False), ("Responded", False, True)}
+        ("Sent", True, False),
+        ("Responded", False, True),
+    }
 
 
 def test_duplicate_rules_block_allow_and_off(sf, http, salesforce_emulator):
@@ -110,17 +136,26 @@ def test_duplicate_rules_block_allow_and_off(sf, http, salesforce_emulator):
     assert result["allowSave"] is True and result["duplicateRule"] == "Standard_Lead_Duplicate_Rule"
     match = result["matchResults"][0]
     assert match["entityType"] == "Contact" and match["matchRecords"][0]["record"]["Id"] == record_id(
-        salesforce_emulator, "Contact", "amelie.durand@example.com")
-    allowed = http.post(f"{http.base}/sobjects/Lead/", json=lead,
-                        headers={"Sforce-Duplicate-Rule-Header": "allowSave=true"})
+        salesforce_emulator, "Contact", "amelie.durand@example.com"
+    )
+    allowed = http.post(
+        f"{http.base}/sobjects/Lead/", json=lead, headers={"Sforce-Duplicate-Rule-Header": "allowSave=true"}
+    )
     assert allowed.status_code == 201
     salesforce_emulator.set_faults(duplicate_rules="block")
-    blocked = http.post(f"{http.base}/sobjects/Contact/", json={"LastName": "X", "Email": "jp.lefevre@example.fr"},
-                        headers={"Sforce-Duplicate-Rule-Header": "allowSave=true"})
+    blocked = http.post(
+        f"{http.base}/sobjects/Contact/",
+        json={"LastName": "X", "Email": "jp.lefevre@example.fr"},
+        headers={"Sforce-Duplicate-Rule-Header": "allowSave=true"},
+    )
     assert blocked.status_code == 400 and blocked.json()[0]["duplicateResut"]["allowSave"] is False
     salesforce_emulator.set_faults(duplicate_rules="off")
-    assert http.post(f"{http.base}/sobjects/Contact/", json={"LastName": "X", "Email": "jp.lefevre@example.fr"}
-                     ).status_code == 201
+    assert (
+        http.post(
+            f"{http.base}/sobjects/Contact/", json={"LastName": "X", "Email": "jp.lefevre@example.fr"}
+        ).status_code
+        == 201
+    )
 
 
 def test_locked_records_answer_unable_to_lock_row_until_cleared(sf, salesforce_emulator):

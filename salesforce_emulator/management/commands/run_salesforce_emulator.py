@@ -21,7 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8443)
         parser.add_argument("--org", type=Path, help="org JSON file (default: the demo org)")
         storage = parser.add_mutually_exclusive_group()
-        storage.add_argument("--data", type=Path, help=f"SQLite file kept across restarts (default {DEFAULT_DATA})")
+        storage.add_argument(
+            "--data", type=Path, help=f"SQLite file kept across restarts (default {DEFAULT_DATA})"
+        )
         storage.add_argument("--memory", action="store_true", help="keep the org in memory only")
         parser.add_argument("--cert-dir", type=Path, default=DEFAULT_CERT_DIR)
         parser.add_argument("--consumer-key", action="append", default=[])
@@ -30,13 +32,17 @@ class Command(BaseCommand):
         parser.add_argument("--user", action="append", default=[], help="USERNAME:PASSWORD")
         parser.add_argument("--latency-ms", type=int, default=0)
         parser.add_argument("--daily-api-limit", type=int, default=15000)
-        parser.add_argument("--session-timeout", type=int, default=7200, help="access token lifetime, seconds")
+        parser.add_argument(
+            "--session-timeout", type=int, default=7200, help="access token lifetime, seconds"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         org = load_org(options["org"])
         keys, secrets = options["consumer_key"], options["consumer_secret"]
         if len(keys) != len(secrets) or (keys and not options["callback_url"]):
-            raise CommandError("give each --consumer-key a --consumer-secret, and at least one --callback-url")
+            raise CommandError(
+                "give each --consumer-key a --consumer-secret, and at least one --callback-url"
+            )
         for key, secret in zip(keys, secrets, strict=True):
             org.add_app(key, secret, options["callback_url"])
         for login in options["user"]:
@@ -45,10 +51,16 @@ class Command(BaseCommand):
                 raise CommandError(f"--user expects USERNAME:PASSWORD, got {login!r}")
             org.add_user(username, password)
         data = None if options["memory"] else options["data"] or DEFAULT_DATA
-        server = EmulatorServer(org, host=options["host"], port=options["port"], cert_dir=options["cert_dir"],
-                                data_path=data, latency_ms=options["latency_ms"],
-                                daily_api_limit=options["daily_api_limit"],
-                                session_timeout=options["session_timeout"])
+        server = EmulatorServer(
+            org,
+            host=options["host"],
+            port=options["port"],
+            cert_dir=options["cert_dir"],
+            data_path=data,
+            latency_ms=options["latency_ms"],
+            daily_api_limit=options["daily_api_limit"],
+            session_timeout=options["session_timeout"],
+        )
         server.start()
         write = self.stdout.write
         write(f"Salesforce emulator for org {org.name} ({org.id})")
@@ -56,7 +68,9 @@ class Command(BaseCommand):
         write(f"  CA certificate to trust:            {server.ca_path}")
         write(f"  Storage: {data or 'memory'}")
         for app in org.connected_apps:
-            write(f"  Connected app {app.name}: consumer key {app.consumer_key} / secret {app.consumer_secret}")
+            write(
+                f"  Connected app {app.name}: consumer key {app.consumer_key} / secret {app.consumer_secret}"
+            )
             for url in app.callback_urls:
                 write(f"    callback URL {url}")
         for user in org.users:
