@@ -236,3 +236,30 @@ def test_fields_page_adds_edits_and_deletes_a_custom_field(client_member, event)
     assert (field.key, field.label, field.staff_only) == ("size", "Shirt size", True)
     client_member.post(reverse("events:field_delete", args=[event.slug, field.pk]))
     assert not event.custom_fields.exists()
+
+
+def test_admin_edit_marks_the_participant_pending(client, db):
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    participant = ParticipantFactory(
+        email="ana@example.com", salesforce_sync_state=SyncState.SYNCED, data={"a": 1}
+    )
+    url = reverse("admin:events_participant_change", args=[participant.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "event": participant.event_id,
+            "email": "ana@example.com",
+            "first_name": "Ana",
+            "last_name": "Lima",
+            "company": "Initech",
+            "job_title": "",
+            "allows_networking": "unknown",
+            "data": '{"a": 2}',
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    participant.refresh_from_db()
+    assert participant.company == "Initech" and participant.data == {"a": 2}
+    assert participant.salesforce_sync_state == SyncState.PENDING and participant.change_counter == 1

@@ -1,0 +1,160 @@
+"""Benchmark of the participant grid and its .xlsx export; prints one JSON line.
+
+    .venv/bin/python bench/grid.py
+
+Runs against a throw-away SQLite database in var/bench/ (or DATABASE_URL when set: its events are
+removed at the end). Seeds an event with 1,000 participants, times the grid page filtered on the
+Salesforce sync date (median of several logged-in requests through django.test.Client), then an event
+with 100,000 participants, times the same page, and measures the peak Python memory (tracemalloc) of a
+full .xlsx export of those 100,000 rows while the streaming response is consumed. Progress goes to stderr."""
+
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "var" / "bench"
+REQUESTS = 9
+SMALL, LARGE = 1_000, 100_000
+SYNC_DAYS = 60  # sync dates spread over the last 60 days; the filter asks for a 10-day window
+
+
+def log(message: str) -> None:
+    print(f"[bench/grid] {message}", file=sys.stderr, flush=True)
+
+
+def setup_django() -> str:
+    sys.path.insert(0, str(ROOT))
+    if not os.environ.get("DATABASE_URL"):
+        BENCH_DIR.mkdir(parents=True, exist_ok=True)
+        database = BENCH_DIR / "grid.sqlite3"
+        for leftover in BENCH_DIR.glob("grid.sqlite3*"):
+            leftover.unlink()
+        os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backoffice.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # lets django.test.Client's "testserver" host in
+    call_command("migrate", verbosity=0)
+    from django.db import connection
+
+    return connection.vendor
+
+
+def seed(event, count: int, now: dt.datetime) -> float:
+    """Demo participants; about 60% synchronized (dates over SYNC_DAYS), 5% failed, the rest pending."""
+    from django.db import transaction
+
+    from events.demo import SEED_BATCH_SIZE, demo_participants
+    from events.models import Participant, SyncState
+
+    rng = random.Random(count)
+    started = time.perf_counter()
+    with transaction.atomic():
+        batch = []
+        for participant in demo_participants(event=event, count=count):
+            draw = rng.random()
+            if draw < 0.6:
+                participant.salesforce_sync_state = SyncState.SYNCED
+                participant.salesforce_sync_date = now - dt.timedelta(
+                    seconds=rng.randint(0, SYNC_DAYS * 86400)
+                )
+            elif draw < 0.65:
+                participant.salesforce_sync_state = SyncState.FAILED
+                participant.salesforce_error_code = "REQUIRED_FIELD_MISSING"
+                participant.salesforce_error_message = "Required fields are missing: [Company]"
+            batch.append(participant)
+            if len(batch) >= SEED_BATCH_SIZE:
+                Participant.objects.bulk_create(batch)
+                batch = []
+        Participant.objects.bulk_create(batch)
+    return time.perf_counter() - started
+
+
+def grid_median_ms(client, event, now: dt.datetime) -> tuple[float, int]:
+    from django.urls import reverse
+
+    start = (now - dt.timedelta(days=20)).date().isoformat()
+    end = (now - dt.timedelta(days=11)).date().isoformat()
+    url = reverse("events:participant_list", args=[event.slug])
+    params = {"sync_date": "between", "from_date": start, "to_date": end}
+    response = client.get(url, params)  # warm-up: templates, caches
+    assert response.status_code == 200, response.status_code
+    timings = []
+    for _ in range(REQUESTS):
+        started = time.perf_counter()
+        response = client.get(url, params)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    return statistics.median(timings), response.context["page"].paginator.count
+
+
+def export_peak(client, event) -> dict:
+    from django.urls import reverse
+
+    url = reverse("events:participant_export", args=[event.slug, "xlsx"])
+    tracemalloc.start()
+    started = time.perf_counter()
+    response = client.get(url)
+    size = sum(len(chunk) for chunk in response.streaming_content)
+    seconds = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert response.status_code == 200
+    return {"peak_mb": round(peak / 2**20, 1), "seconds": round(seconds, 1), "bytes": size}
+
+
+def main() -> None:
+    vendor = setup_django()
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.utils import timezone
+
+    from events.demo import demo_fields_ensure
+    from events.models import Event
+
+    run = uuid.uuid4().hex[:6]
+    user = get_user_model().objects.create_user(f"bench-{run}", password="bench-password-123")
+    client = Client()
+    client.force_login(user)
+    now = timezone.now()
+    results: dict = {"database": vendor, "requests_per_median": REQUESTS}
+    events = []
+    try:
+        for count, label in ((SMALL, "1k"), (LARGE, "100k")):
+            event = Event.objects.create(name=f"Bench {label} {run}", slug=f"bench-{label}-{run}")
+            event.members.add(user)
+            demo_fields_ensure(event=event)
+            events.append(event)
+            log(f"seeding {count} participants")
+            results[f"seed_{label}_seconds"] = round(seed(event, count, now), 1)
+            log(f"timing the grid at {count} participants")
+            median, matches = grid_median_ms(client, event, now)
+            results[f"grid_ms_{label}"] = round(median, 1)
+            results[f"grid_matches_{label}"] = matches
+            log(f"exporting {count} participants to .xlsx")
+            export = export_peak(client, event)
+            for key, value in export.items():
+                results[f"export_xlsx_{label}_{key}"] = value
+        results["grid_ratio_100k_vs_1k"] = round(results["grid_ms_100k"] / results["grid_ms_1k"], 2)
+    finally:
+        if vendor != "sqlite":  # a shared database: leave nothing behind
+            for event in events:
+                event.delete()
+            user.delete()
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
