@@ -116,3 +116,42 @@ def test_participant_form_shows_errors_inline_then_checks_in(
     assert "is checked in" in page.inner_text(".messages")
     page.screenshot(path=str(artifacts_dir / "participant-checked-in.png"), full_page=True)
     assert event.participants.get(email="new.person@example.com").has_come
+
+
+def test_a_bad_import_file_is_refused_with_its_row_errors(
+    page, live_server, organizer_event, artifacts_dir, tmp_path
+):
+    user, event = organizer_event
+    bad = tmp_path / "participants.csv"
+    bad.write_text(
+        "email,first_name,Ticket type\nok@example.com,Ok,VIP\nnot-an-email,Bad,Gold\n", encoding="utf-8"
+    )
+    login(page, live_server, user.username, PASSWORD)
+    page.click("text=Salesforce World Tour Paris 2026")
+    page.click(".sidebar >> text=Import")
+    page.set_input_files("#id_file", str(bad))
+    page.click("button:has-text('Import')")
+    errors = page.inner_text("#import-errors")
+    assert "participants.csv was not imported" in errors
+    assert "'Gold' is not among the options (Standard, VIP)" in errors
+    page.screenshot(path=str(artifacts_dir / "import-refused.png"), full_page=True)
+    assert not event.participants.filter(email="ok@example.com").exists()
+
+
+def test_public_registration_then_the_participant_is_in_the_grid(
+    page, live_server, organizer_event, artifacts_dir
+):
+    user, event = organizer_event
+    page.goto(f"{live_server.url}/register/{event.slug}/")
+    page.fill("#id_email", "aoife.obrien@example.ie")
+    page.fill("#id_first_name", "Aoife")
+    page.fill("#id_last_name", "O'Brien")
+    page.select_option("#id_ticket", "VIP")
+    page.screenshot(path=str(artifacts_dir / "registration.png"), full_page=True)
+    page.click("button:has-text('Register')")
+    assert "Thank you!" in page.inner_text("h1")
+    login(page, live_server, user.username, PASSWORD)
+    page.goto(f"{live_server.url}/events/{event.slug}/participants/?q=o'brien")
+    assert "aoife.obrien@example.ie" in page.inner_text("#participants")
+    page.goto(f"{live_server.url}/events/{event.slug}/fields/")
+    page.screenshot(path=str(artifacts_dir / "fields.png"), full_page=True)
