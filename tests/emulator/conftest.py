@@ -1,4 +1,4 @@
-"""The emulator's fixtures (imported rather than listed in pytest_plugins: this is not the root conftest)."""
+"""Helpers of the emulator tests (its fixtures come from the plugin registered in tests/conftest.py)."""
 
 import html
 import re
@@ -6,7 +6,6 @@ import re
 import pytest
 from simple_salesforce import Salesforce
 
-from salesforce_emulator.pytest_plugin import salesforce_emulator, salesforce_emulator_server  # noqa: F401
 
 DEMO_KEY, DEMO_SECRET = "demo-consumer-key", "demo-consumer-secret"
 CALLBACK = "http://127.0.0.1:8000/salesforce/oauth/callback/"
