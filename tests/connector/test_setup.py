@@ -1,0 +1,283 @@
+"""The tile's setup against the emulator: campaign, statuses, options, mappings, CHECK SETUP, and the
+rules that decide whether the sync may run."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from connector import services
+from connector.campaigns import campaign_find_by_name
+from connector.models import SalesforceSetup
+from connector.salesforce.client import client_for_connection
+from connector.selectors import estimated_api_calls, setup_is_valid, tile_state
+from connector.setup_check import setup_check
+from tests.factories import PASSWORD, ParticipantFactory, ParticipantFieldFactory
+
+PARIS = "World Tour Paris 2026"
+
+
+@pytest.fixture
+def organizer(client, user):
+    client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def _paris(server) -> str:
+    return next(c["Id"] for c in server.records("Campaign") if c["Name"] == PARIS)
+
+
+def _check_campaign(organizer, event, name: str) -> str:
+    url = reverse("connector:campaign_check", args=[event.slug])
+    response = organizer.post(url, {"campaign_name": name}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_exact_campaign_name_resolves_to_its_id(organizer, event, connected, emulator):
+    body = _check_campaign(organizer, event, PARIS)
+    assert 'data-valid="true"' in body and f'value="{_paris(emulator)}"' in body
+
+
+@pytest.mark.parametrize("typed", ["world tour paris 2026", f"  {PARIS} "])
+def test_case_or_space_slips_get_a_did_you_mean_hint(organizer, event, connected, typed):
+    body = _check_campaign(organizer, event, typed)
+    assert 'data-valid="false"' in body and "No campaign is named" in body
+    assert "Did you mean" in body and f'data-campaign-name="{PARIS}"' in body
+
+
+def test_unknown_campaign_gets_a_red_message(organizer, event, connected):
+    body = _check_campaign(organizer, event, "Nothing Like This")
+    assert 'data-valid="false"' in body and "No campaign is named “Nothing Like This”" in body
+
+
+def test_injection_in_the_name_finds_nothing_and_breaks_nothing(connected):
+    lookup = campaign_find_by_name(client=client_for_connection(connected), name="x' OR Name != '")
+    assert lookup.matches == [] and lookup.suggestions == []
+
+
+def test_several_campaigns_with_one_name_are_chosen_by_id(organizer, event, connected, emulator):
+    ids = sorted(c["Id"] for c in emulator.records("Campaign") if c["Name"] == "Duplicate Name Campaign")
+    body = _check_campaign(organizer, event, "Duplicate Name Campaign")
+    assert "2 campaigns are named" in body and all(f'value="{i}"' in body for i in ids)
+    url = reverse("connector:campaign_save", args=[event.slug])
+    assert organizer.post(url, {"campaign_name": "Duplicate Name Campaign"}).status_code == 400
+    response = organizer.post(url, {"campaign_name": "Duplicate Name Campaign", "campaign_id": ids[1]})
+    assert response.status_code == 302
+    assert SalesforceSetup.objects.get(event=event).campaign_id == ids[1]
+
+
+def test_statuses_come_from_the_campaign_and_a_missing_one_can_be_created(
+    organizer, event, connected, emulator
+):
+    organizer.post(reverse("connector:campaign_save", args=[event.slug]), {"campaign_name": PARIS})
+    section = organizer.get(reverse("connector:statuses", args=[event.slug])).content.decode()
+    assert all(f'value="{label}"' in section for label in ("Sent", "Responded", "Registered", "Attended"))
+    response = organizer.post(
+        reverse("connector:status_create", args=[event.slug]), {"label": "Came", "kind": "came"}
+    )
+    assert response.status_code == 302
+    came = [s for s in emulator.records("CampaignMemberStatus") if s["Label"] == "Came"]
+    assert len(came) == 1 and came[0]["HasResponded"] is True and came[0]["CampaignId"] == _paris(emulator)
+    others = [
+        s["SortOrder"]
+        for s in emulator.records("CampaignMemberStatus")
+        if s["CampaignId"] == _paris(emulator)
+    ]
+    assert came[0]["SortOrder"] == max(others) and len(set(others)) == len(others)
+    saved = organizer.post(
+        reverse("connector:statuses_save", args=[event.slug]),
+        {"registered_status": "Registered", "came_status": "Came"},
+    )
+    assert saved.status_code == 302
+    setup = SalesforceSetup.objects.get(event=event)
+    assert (setup.registered_status, setup.came_status) == ("Registered", "Came")
+
+
+def test_a_status_not_on_the_campaign_is_refused(organizer, event, connected):
+    organizer.post(reverse("connector:campaign_save", args=[event.slug]), {"campaign_name": PARIS})
+    organizer.post(
+        reverse("connector:statuses_save", args=[event.slug]),
+        {"registered_status": "Invented", "came_status": "Sent"},
+    )
+    assert SalesforceSetup.objects.get(event=event).registered_status == ""
+
+
+def _mapping_check(organizer, event, kind: str, text: str) -> str:
+    url = reverse("connector:mapping_check", args=[event.slug, kind])
+    return organizer.post(url, {kind: text}, HTTP_HX_REQUEST="true").content.decode()
+
+
+def test_mapping_problems_are_each_shown_next_to_their_key(organizer, event, connected):
+    for key, kind in [("notes", "MultilineText"), ("size", "Text"), ("score", "Number"), ("day", "Date")]:
+        ParticipantFieldFactory(event=event, key=key, type=kind)
+    mapping = {
+        "job_title": "Title",  # fine
+        "unknown_key": "Title",
+        "size": "No_Such_Field__c",
+        "score": "Diet__c",  # Number into Text
+        "day": "Checked_In_At__c",  # Date into Date/Time: allowed
+        "notes": "Notes__c",  # MultilineText cannot be sent
+        "company": "Secondary_Email__c",  # default field remapped
+        "has_come": "Ticket_Price__c",  # Currency refused
+    }
+    body = _mapping_check(organizer, event, "lead", json.dumps(mapping, indent=1))
+    assert 'data-valid="false"' in body
+    assert "Unknown participant field “unknown_key”" in body
+    assert "No field No_Such_Field__c on Lead" in body
+    assert "Number participant fields go into Number fields; Diet__c is a Text field" in body
+    assert "MultilineText participant field" in body
+    assert "“company” is always sent as Lead.Company" in body
+    assert "Ticket_Price__c is a Currency field" in body
+    errors, warnings = body.split('<ul class="warning">')
+    assert "<code>job_title</code>" not in errors and "<code>day</code>" not in errors  # the valid ones
+    assert "<code>job_title</code> (line 2): Values longer than 128 characters will be cut" in warnings
+
+
+@pytest.mark.parametrize(
+    ("target", "named"),
+    [
+        ("Registration_Number__c", "Auto Number"),
+        ("Ticket_Price__c", "Currency"),
+        ("Secondary_Email__c", "Email"),
+        ("Badge_Label__c", "Formula"),
+        ("Home_Location__c", "Geolocation"),
+        ("Referrer__c", "Lookup"),
+        ("Discount__c", "Percent"),
+        ("Emergency_Phone__c", "Phone"),
+        ("Ticket_Type__c", "Picklist"),
+        ("Interests__c", "Multi-Select Picklist"),
+        ("Sessions_Attended__c", "Roll-Up Summary"),
+        ("Passport_Number__c", "Text (Encrypted)"),
+        ("Notes_Short__c", "Text Area"),
+        ("Notes__c", "Text Area (Long)"),
+        ("Bio__c", "Text Area (Rich)"),
+        ("Arrival_Time__c", "Time"),
+        ("Portfolio_URL__c", "URL"),
+    ],
+)
+def test_refused_salesforce_types_are_named(organizer, event, connected, target, named):
+    body = _mapping_check(organizer, event, "contact", json.dumps({"job_title": target}))
+    assert f"{target} is a {named} field: the connector cannot write {named} fields." in body
+
+
+def test_bad_json_gets_line_and_column(organizer, event, connected):
+    body = _mapping_check(organizer, event, "contact", '{\n  "job_title": "Title",\n  "x": \n}')
+    assert "Not valid JSON" in body and "(line 4, column 1)" in body
+
+
+def test_text_that_may_be_too_long_is_a_warning_and_saves(organizer, event, connected):
+    ParticipantFieldFactory(event=event, key="size", type="Text")
+    texts = {"contact": json.dumps({"size": "Tshirt_Size__c"}), "lead": "", "campaign_member": ""}
+    body = _mapping_check(organizer, event, "contact", texts["contact"])
+    assert 'data-valid="true"' in body and "longer than 40 characters will be cut" in body
+    assert organizer.post(reverse("connector:mappings_save", args=[event.slug]), texts).status_code == 302
+    assert SalesforceSetup.objects.get(event=event).contact_mapping == {"size": "Tshirt_Size__c"}
+
+
+def test_nothing_is_saved_while_one_mapping_has_an_error(organizer, event, connected):
+    texts = {"contact": '{"job_title": "Title"}', "lead": '{"job_title": "Nope__c"}', "campaign_member": ""}
+    response = organizer.post(reverse("connector:mappings_save", args=[event.slug]), texts)
+    assert response.status_code == 400 and "No field Nope__c on Lead" in response.content.decode()
+    setup = SalesforceSetup.objects.get(event=event)
+    assert setup.contact_mapping == {} and setup.lead_mapping == {}
+
+
+def test_refresh_fields_fetches_the_describe_once_into_the_cache(organizer, event, connected, emulator):
+    before = emulator.stats()["api_calls"]
+    organizer.post(reverse("connector:describe_refresh", args=[event.slug]))
+    assert emulator.stats()["api_calls"] - before == 3
+    cache = SalesforceSetup.objects.get(event=event).describe_cache
+    assert cache["Lead"]["Tshirt_Size__c"]["length"] == 40 and "Status" in cache["CampaignMember"]
+    _mapping_check(organizer, event, "lead", '{"job_title": "Title"}')
+    assert emulator.stats()["api_calls"] - before == 3  # live validation reads the cache
+
+
+def _complete_setup(event, server):
+    services.setup_campaign_set(event=event, campaign_name=PARIS, campaign_id=_paris(server))
+    services.setup_statuses_set(event=event, registered_status="Registered", came_status="Attended")
+
+
+def test_check_setup_lists_each_mistake_then_says_valid(organizer, event, connected, emulator):
+    services.setup_campaign_set(event=event, campaign_name=PARIS, campaign_id=_paris(emulator))
+    services.setup_statuses_set(event=event, registered_status="Registered", came_status="Gone")
+    SalesforceSetup.objects.filter(event=event).update(
+        lead_mapping={"job_title": "Ticket_Price__c"}, default_company=""
+    )
+    response = organizer.post(reverse("connector:check", args=[event.slug]), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "The status “Gone” (for Came = True) does not exist on the campaign." in body
+    assert "Ticket_Price__c is a Currency field" in body and "Enter the Company value" in body
+    assert 'id="force-sync-button" disabled' in body
+    assert setup_is_valid(event)[0] is False
+
+    _complete_setup(event, emulator)
+    services.setup_options_set(
+        event=event, allow_creating_leads=True, allow_data_update=False, default_company="N/A"
+    )
+    services.setup_mappings_set(event=event, texts={"Lead": '{"job_title": "Title"}'})
+    body = organizer.post(
+        reverse("connector:check", args=[event.slug]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "The setup is valid." in body and "FORCE SYNCHRONIZATION" in body and "disabled" not in body
+    assert setup_is_valid(event) == (True, "")
+    assert tile_state(event).code == "valid"
+
+
+def test_check_setup_compares_remaining_api_calls_with_a_full_sync(event, connected, emulator):
+    _complete_setup(event, emulator)
+    ParticipantFactory.create_batch(3, event=event)
+    emulator.set_faults(api_calls_used=emulator.stats()["daily_api_limit"] - 2)
+    check = setup_check(event=event)
+    assert check.api_calls_needed == estimated_api_calls(3) == 3
+    assert any("API calls left today" in error for error in check.errors)
+
+
+def test_check_setup_on_a_revoked_login_says_log_in_again(event, connected, emulator):
+    _complete_setup(event, emulator)
+    emulator.set_faults(expire_sessions=True, revoke_refresh_tokens=True)
+    check = setup_check(event=event)
+    assert not check.ok and "log in again" in check.errors[0]
+    assert tile_state(event).code == "needs_login"
+
+
+def test_any_change_after_a_valid_check_asks_for_a_new_check(event, connected, emulator):
+    _complete_setup(event, emulator)
+    services.setup_options_set(
+        event=event, allow_creating_leads=True, allow_data_update=True, default_company="X"
+    )
+    assert setup_check(event=event).ok and setup_is_valid(event)[0]
+    services.setup_options_set(
+        event=event, allow_creating_leads=False, allow_data_update=True, default_company="X"
+    )
+    assert setup_is_valid(event) == (
+        False,
+        "Run CHECK SETUP: the setup has not been checked since it last changed.",
+    )
+
+
+def test_deactivating_stops_sync_and_keeps_the_setup(organizer, event, connected, emulator):
+    _complete_setup(event, emulator)
+    setup_check(event=event)
+    assert organizer.post(reverse("connector:deactivate", args=[event.slug])).status_code == 302
+    assert setup_is_valid(event) == (False, "The Salesforce tile is not activated.")
+    page = organizer.get(reverse("connector:integrations", args=[event.slug])).content.decode()
+    assert "Not activated" in page and "Activate" in page
+    response = organizer.post(reverse("connector:activate", args=[event.slug]))
+    assert response["Location"] == reverse("connector:salesforce", args=[event.slug])
+    assert setup_is_valid(event) == (True, "") and SalesforceSetup.objects.get(event=event).campaign_id
+
+
+def test_integrations_page_shows_the_tile_state(organizer, event, connected):
+    page = organizer.get(reverse("connector:integrations", args=[event.slug])).content.decode()
+    assert "Setup incomplete" in page and f"Connected as {connected.username} ({connected.org_id})" in page
+
+
+def test_force_sync_button_is_disabled_with_a_reason_until_valid(organizer, event, emulator):
+    services.connection_set_active(event=event, active=True)
+    page = organizer.get(reverse("connector:salesforce", args=[event.slug])).content.decode()
+    assert 'id="force-sync-button" disabled' in page and "Salesforce is not connected." in page
+
+
+def test_api_estimate_is_three_calls_per_two_hundred_participants():
+    assert [estimated_api_calls(n) for n in (0, 1, 200, 201, 2000)] == [0, 3, 3, 6, 30]
