@@ -143,6 +143,16 @@ def connection_save(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("connector:salesforce", slug=event.slug)
 
 
+def popup_page(request: HttpRequest, *, ok: bool, message: str, status: int) -> HttpResponse:
+    """The page the login popup ends on. It tells its opener (the setup screen) to refresh.
+
+    Deliberately COOP unsafe-none: coming back from Salesforce's origin, a same-origin-allow-popups page
+    would be put in a new browsing context group and lose window.opener. The page holds no data."""
+    response = render(request, "connector/oauth_popup.html", {"ok": ok, "message": message}, status=status)
+    response["Cross-Origin-Opener-Policy"] = "unsafe-none"
+    return response
+
+
 @login_required
 @require_GET
 def login_start(request: HttpRequest, slug: str) -> HttpResponse:
@@ -150,7 +160,7 @@ def login_start(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         url = services.connection_login_start(event=event, session=request.session)
     except services.SetupError as exc:
-        return render(request, "connector/oauth_popup.html", {"ok": False, "message": str(exc)}, status=400)
+        return popup_page(request, ok=False, message=str(exc), status=400)
     return redirect(url)
 
 
@@ -161,7 +171,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
     login = oauth.pending_login_pop(request.session, state=request.GET.get("state", ""))
     if login is None:
         message = "This login answer is unknown, expired or already used. Start again with SALESFORCE LOGIN."
-        return render(request, "connector/oauth_popup.html", {"ok": False, "message": message}, status=400)
+        return popup_page(request, ok=False, message=message, status=400)
     event = events_for_user(user=request.user).filter(pk=login.event_id).first()
     if event is None:
         return render(
@@ -179,8 +189,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
         )
     else:
         outcome = services.connection_login_complete(event=event, login=login, code=code)
-    context = {"ok": outcome.ok, "message": outcome.message, "event": event}
-    return render(request, "connector/oauth_popup.html", context, status=200 if outcome.ok else 400)
+    return popup_page(request, ok=outcome.ok, message=outcome.message, status=200 if outcome.ok else 400)
 
 
 @login_required
