@@ -1,0 +1,164 @@
+"""The body of `manage.py bench_sync`, run in a child process on a throw-away database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from events.models import Event, Participant, SyncState
+from sync.models import RunState, SyncRun
+
+CAMPAIGN = "World Tour Paris 2026"
+REFERENCE_CALLS_PER_PARTICIPANT = 3
+
+
+def _start_worker(*, queue: str, concurrency: int, env: dict[str, str], log: Path) -> subprocess.Popen:
+    args = [sys.executable, "-m", "celery", "-A", "backoffice", "worker", "--loglevel=INFO",
+            f"--concurrency={concurrency}", "--without-gossip", "--without-mingle", "-Q", queue,
+            "-n", f"{queue}@%h"]
+    process = subprocess.Popen(args, cwd=settings.BASE_DIR, env=env, stdout=log.open("w"),
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while "ready" not in log.read_text(errors="replace") and time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(log.read_text())
+        time.sleep(0.2)
+    return process
+
+
+def _seed_org(server: Any, emails: list[str], campaign_id: str) -> None:
+    """mixed: a third of the emails already Contacts, a third Leads (a tenth of them converted), and one
+    person in six already a member of the campaign. Written straight into the emulator's store: uncounted."""
+    from salesforce_emulator import ids
+
+    store = server.emulator.store
+    contact = next(iter(store.records("Contact")))
+    lead = next(r for r in store.records("Lead") if not r.get("IsConverted"))
+    member = next(iter(store.records("CampaignMember")))
+    stamp = "2025-01-01T00:00:00.000+0000"
+    with store.write_lock:
+        tx = store.begin()
+        for i, email in enumerate(emails):
+            kind = i % 3
+            if kind == 2:
+                continue
+            person_id = ids.new_record_id("Contact" if kind == 0 else "Lead")
+            base = contact if kind == 0 else lead
+            record = {**base, "Id": person_id, "Email": email, "LastName": f"Known {i}", "FirstName": "K",
+                      "CreatedDate": stamp, "LastModifiedDate": stamp}
+            if kind == 1 and i % 30 == 1:  # converted: its Contact carries another address
+                contact_id = ids.new_record_id("Contact")
+                tx.put({**contact, "Id": contact_id, "Email": f"converted.{email}", "LastName": f"Conv {i}",
+                        "CreatedDate": stamp, "LastModifiedDate": stamp})
+                record.update(IsConverted=True, ConvertedContactId=contact_id)
+                person_id = contact_id
+            tx.put(record)
+            if i % 6 == 0:
+                key = "ContactId" if person_id.startswith("003") else "LeadId"
+                tx.put({**member, "Id": ids.new_record_id("CampaignMember"), "CampaignId": campaign_id,
+                        "ContactId": None, "LeadId": None, key: person_id, "Status": "Registered",
+                        "Email": email})
+        tx.commit()
+
+
+def _settled(event: Event) -> bool:
+    pending = event.participants.filter(salesforce_sync_state=SyncState.PENDING).exists()
+    return not pending and not SyncRun.objects.filter(event=event, state=RunState.RUNNING).exists()
+
+
+def _wait(event: Event, timeout: float = 3600) -> float:
+    started = time.monotonic()
+    while not _settled(event):
+        if time.monotonic() - started > timeout:
+            raise RuntimeError("the sync did not settle")
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+def _duplicates(server: Any, known_before: Counter, campaign_id: str) -> tuple[int, int]:
+    people = [r for o in ("Lead", "Contact") for r in server.records(o) if not r.get("IsConverted")]
+    per_email = Counter((r.get("Email") or "").lower() for r in people)
+    duplicates = 0
+    for email, count in per_email.items():
+        created = count - known_before.get(email, 0)
+        duplicates += created if known_before.get(email) else max(0, created - 1)
+    members = Counter((m.get("ContactId") or m.get("LeadId")) for m in server.records("CampaignMember")
+                      if m["CampaignId"] == campaign_id)
+    return duplicates + sum(n - 1 for n in members.values() if n > 1), sum(members.values())
+
+
+def bench_run(*, participants: int, latency_ms: int, scenario: str, concurrency: int) -> dict[str, Any]:
+    from backoffice.celery import app
+    from backoffice.embedded_redis import start_embedded_redis
+    from events.services import participant_update
+    from salesforce_emulator.server import EmulatorServer
+    from sync.emulator_link import event_connect_to_emulator, event_setup_for_campaign
+    from sync.services import force_sync_start
+
+    redis_server = start_embedded_redis()
+    settings.REDIS_URL = settings.CELERY_BROKER_URL = app.conf.broker_url = redis_server.url
+    server = EmulatorServer(latency_ms=latency_ms, daily_api_limit=10_000_000).start()
+    settings.SALESFORCE_CA_BUNDLE = str(server.ca_path)
+    worker = None
+    try:
+        event = Event.objects.create(name="Sync benchmark", slug=f"bench-{int(time.time())}")
+        event_connect_to_emulator(event=event, url=server.url, ca_path=str(server.ca_path))
+        campaign_id = next(c["Id"] for c in server.records("Campaign") if c["Name"] == CAMPAIGN)
+        event_setup_for_campaign(event=event, campaign_id=campaign_id, campaign_name=CAMPAIGN,
+                                 allow_creating_leads=True, allow_data_update=True,
+                                 lead_mapping={"job_title": "Title"}, contact_mapping={"job_title": "Title"})
+        emails = [f"bench.person{i}@example.org" for i in range(participants)]
+        Participant.objects.bulk_create(
+            [Participant(event=event, email=e, first_name="Bench", last_name=f"Person {i}",
+                         company="Bench Co", job_title="Attendee", is_registered=True, change_counter=1)
+             for i, e in enumerate(emails)], batch_size=2000)
+        if scenario == "mixed":
+            _seed_org(server, emails, campaign_id)
+        known = Counter((r.get("Email") or "").lower() for o in ("Lead", "Contact") for r in server.records(o)
+                        if not r.get("IsConverted"))
+        env = {**os.environ, "REDIS_URL": redis_server.url, "SALESFORCE_CA_BUNDLE": str(server.ca_path)}
+        worker = _start_worker(queue=settings.CELERY_TASK_DEFAULT_QUEUE, concurrency=concurrency, env=env,
+                               log=Path(settings.DATABASES["default"]["NAME"]).with_suffix(".worker.log"))
+        measured = participants
+        if scenario in ("resync", "live"):
+            force_sync_start(event=event)
+            _wait(event)
+            server.emulator.usage.reset()
+        started_at = timezone.now()
+        if scenario == "live":
+            measured = 1
+            participant_update(participant=event.participants.get(email=emails[len(emails) // 2]),
+                               values={"job_title": "Changed live"})
+        else:
+            force_sync_start(event=event)
+        seconds = _wait(event)
+        api_calls = server.stats()["api_calls"]
+        duplicates, members = _duplicates(server, known, campaign_id)
+        synced = event.participants.filter(salesforce_sync_date__gte=started_at).count()
+        failed = event.participants.filter(salesforce_sync_state=SyncState.FAILED).count()
+        return {
+            "participants": measured,
+            "api_calls": api_calls,
+            "api_calls_per_participant": round(api_calls / measured, 4),
+            "baseline_api_calls": REFERENCE_CALLS_PER_PARTICIPANT * measured,
+            "seconds": round(seconds, 2),
+            "participants_per_second": round(measured / seconds, 1) if seconds else None,
+            "synced": synced,
+            "failed": failed,
+            "duplicate_records": duplicates,
+            "campaign_members": members,
+        }
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+        server.stop()
+        redis_server.stop()
