@@ -87,7 +87,8 @@ def main() -> None:
         processes.append(spawn([sys.executable, "manage.py", "runserver", "--noreload", WEB_ADDRESS], env))
         time.sleep(2)
         print(
-            f"\n  Back-office:          http://{WEB_ADDRESS}/   (log in as {DEMO_LOGIN[0]} / {DEMO_LOGIN[1]})\n"
+            f"\n  Back-office:          http://{WEB_ADDRESS}/"
+            f"   (log in as {DEMO_LOGIN[0]} / {DEMO_LOGIN[1]})\n"
             f"  Salesforce emulator:  {emulator_url}/   (org login demo@emulator.example / demo1234)\n"
             f"  Connect the demo event: Third-party tools integration → Salesforce, Consumer Key\n"
             f"  demo-consumer-key, Consumer Secret demo-consumer-secret, login host {emulator_url}.\n"

@@ -45,7 +45,8 @@ class EmbeddedRedis:
 
 def start_embedded_redis(port: int | None = None, timeout: float = 10.0) -> EmbeddedRedis:
     port = port or free_port()
-    args = [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    args = [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1"]
+    args += ["--save", "", "--appendonly", "no"]
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     server = EmbeddedRedis(process, port)
     deadline = time.monotonic() + timeout

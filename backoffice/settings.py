@@ -1,4 +1,5 @@
-"""One settings module; the environment decides (django-environ). See docs/architecture.md, "The two defaults"."""
+"""One settings module; the environment decides (django-environ).
+See docs/architecture.md, "The two defaults"."""
 
 import os
 from pathlib import Path

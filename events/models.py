@@ -62,7 +62,9 @@ class Participant(models.Model):
 
     # Salesforce bookkeeping, written only by the sync engine (the participant row is its outbox).
     salesforce_sync_date = models.DateTimeField(null=True, blank=True, db_index=True)
-    salesforce_sync_state = models.CharField(max_length=10, choices=SyncState.choices, default=SyncState.PENDING)
+    salesforce_sync_state = models.CharField(
+        max_length=10, choices=SyncState.choices, default=SyncState.PENDING
+    )
     salesforce_error_code = models.CharField(max_length=80, blank=True)
     salesforce_error_message = models.TextField(blank=True)
     salesforce_warnings = models.JSONField(default=list, blank=True)

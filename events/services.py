@@ -5,7 +5,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -54,6 +54,26 @@ def participant_update(*, participant: Participant, values: dict[str, Any]) -> P
     participant.refresh_from_db(fields=["change_counter"])
     _notify_sync(participant.event)
     return participant
+
+
+def participant_register(*, event: Event, values: dict[str, Any]) -> Participant:
+    """The public registration form: a new email creates a registered participant. A known email only
+    marks that participant registered: an anonymous form must not overwrite what staff or the person
+    entered (anyone may type anyone's email), and answering "already registered" would tell strangers
+    who comes. Corrections go through the staff, who see the participant in the grid."""
+    from events.selectors import participant_find_by_email
+
+    with transaction.atomic():
+        existing = participant_find_by_email(event=event, email=values["email"])
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    return participant_create(event=event, values={**values, "is_registered": True})
+            except IntegrityError:  # the same person submitted twice at once: the other request won
+                existing = participant_find_by_email(event=event, email=values["email"])
+        if existing.is_registered:
+            return existing
+        return participant_update(participant=existing, values={"is_registered": True})
 
 
 @transaction.atomic

@@ -27,13 +27,14 @@ def test_registering_creates_a_registered_pending_participant(client, event, cus
     assert participant.salesforce_sync_state == SyncState.PENDING
 
 
-def test_registering_again_with_the_same_email_updates(client, event):
+def test_registering_again_with_a_known_email_marks_registered_without_overwriting_data(client, event):
     existing = ParticipantFactory(event=event, email="Lea@Example.fr", company="Old", has_come=True)
     url = reverse("events:registration", args=[event.slug])
-    client.post(url, {"email": "lea@example.fr", "company": "New"})
+    response = client.post(url, {"email": "lea@example.fr", "company": "Forged"})
     existing.refresh_from_db()
+    assert response.status_code == 302  # the same thank-you page as a new registration: nothing leaks
     assert event.participants.count() == 1
-    assert existing.company == "New" and existing.is_registered and existing.has_come
+    assert existing.company == "Old" and existing.is_registered and existing.has_come
     assert existing.email == "Lea@Example.fr"
 
 
