@@ -16,7 +16,7 @@ from connector import services
 from connector.forms import CampaignForm, ConnectionForm, OptionsForm
 from connector.models import ConnectionHealth
 from connector.salesforce import oauth
-from connector.salesforce.errors import SalesforceError
+from connector.salesforce.errors import AuthorizationRevoked, SalesforceError
 from connector.selectors import (
     REFERENCE_CALLS_PER_PARTICIPANT,
     estimated_api_calls,
@@ -240,6 +240,6 @@ def options_save(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def salesforce_error_message(exc: SalesforceError) -> str:
-    if exc.code == "NOT_CONNECTED" or exc.__class__.__name__ == "AuthorizationRevoked":
+    if isinstance(exc, AuthorizationRevoked):
         return "Salesforce needs a new login (SALESFORCE LOGIN)."
     return f"Salesforce could not answer: {exc.code}. Try again."

@@ -125,7 +125,9 @@ def test_organizer_sets_up_the_salesforce_tile_end_to_end(
     assert "Number participant fields go into Number fields; Diet__c is a Text field" in messages
     assert page.eval_on_selector("#id_lead", "e => getComputedStyle(e).borderTopColor") == RED
     _shot(page, artifacts_dir, "08-mapping-three-mistakes")
-    page.fill("#id_lead", json.dumps({"diet": "Diet__c", "score": "Score__c", "job_title": "Title"}, indent=2))
+    page.fill(
+        "#id_lead", json.dumps({"diet": "Diet__c", "score": "Score__c", "job_title": "Title"}, indent=2)
+    )
     page.wait_for_selector('#mapping-lead-check[data-valid="true"]')
     page.click("#mappings-form button[type=submit]")
     page.wait_for_selector("text=Mappings saved.")
