@@ -1,6 +1,6 @@
 """CHECK SETUP: every check against the org, right now; the result is stored on the setup.
 
-Costs about 7 API calls: limits, the campaign, its statuses, and a fresh describe of the three objects.
+Costs 6 API calls: limits, the campaign, its statuses, and a fresh describe of the three objects.
 """
 
 from __future__ import annotations
