@@ -1,13 +1,12 @@
 """Browser fixtures for tests/e2e: Debian's Chromium driven by playwright's sync API.
 
 playwright's sync API runs an event loop in the test's thread, and Django refuses ORM calls from a thread
-with a running loop; the tests' own ORM use is synchronous and safe, so allow it."""
+with a running loop; the tests' own ORM use is synchronous and safe, so allow it, but only while a browser
+runs (one per module): the rest of the suite keeps Django's protection."""
 
 import os
 
 import pytest
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -20,7 +19,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -31,7 +30,8 @@ def browser():
             pytest.fail(message)
         pytest.skip(message)
 
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
