@@ -27,3 +27,4 @@ def decrypt(token: str) -> str:
 def rotate(token: str) -> str:
     """Re-encrypt under the current first key."""
     return fernet().rotate(token.encode()).decode() if token else ""
+
