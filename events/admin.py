@@ -1,11 +1,13 @@
 """Django admin for support staff. Participant edits go through `events.services`, so that an admin
-change is marked pending and reaches Salesforce like any other."""
+change is marked pending and reaches Salesforce like any other. Staff who are not superusers see only the
+events they are members of, as everywhere else."""
 
 from django.contrib import admin
 
 from events import services
 from events.fields import BUILT_IN_KEYS
 from events.models import Event, Participant, ParticipantField
+from events.selectors import events_for_user
 
 SALESFORCE_FIELDS = (
     "salesforce_sync_date",
@@ -28,8 +30,27 @@ class ParticipantFieldInline(admin.TabularInline):
     extra = 0
 
 
+class MemberEventsOnly:
+    """Querysets and event choices limited to the user's events (superusers see all)."""
+
+    event_path = "event"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        events = events_for_user(user=request.user)
+        return queryset.filter(**{f"{self.event_path}__in": events})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "event" and not request.user.is_superuser:
+            kwargs["queryset"] = events_for_user(user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(MemberEventsOnly, admin.ModelAdmin):
+    event_path = "pk"
     list_display = ("name", "slug", "starts_on", "location")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -38,7 +59,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(MemberEventsOnly, admin.ModelAdmin):
     list_display = (
         "email",
         "first_name",

@@ -14,6 +14,9 @@ from events.fields import BUILT_IN_KEYS
 from events.models import Event, Participant, ParticipantField, SyncState
 
 PENDING_CHANGE = {"salesforce_sync_state": SyncState.PENDING, "change_counter": F("change_counter") + 1}
+# What an edit writes: never the Salesforce bookkeeping, which the sync engine may have written since the
+# edited row was read (Ids, sync date, sent hash), and which a stale copy would otherwise put back.
+EDITED_COLUMNS = [*sorted(BUILT_IN_KEYS), "data", "salesforce_sync_state", "change_counter", "updated_at"]
 
 
 def _notify_sync(event: Event) -> None:
@@ -50,7 +53,7 @@ def participant_update(*, participant: Participant, values: dict[str, Any]) -> P
     _apply(participant, values)
     participant.salesforce_sync_state = SyncState.PENDING
     participant.change_counter = F("change_counter") + 1
-    participant.save()
+    participant.save(update_fields=EDITED_COLUMNS)
     participant.refresh_from_db(fields=["change_counter"])
     _notify_sync(participant.event)
     return participant
@@ -106,7 +109,6 @@ class ImportResult:
 
 # Rows per INSERT/UPDATE statement: well under SQLite's bound-variable limit with ~25 columns per row.
 IMPORT_BATCH_SIZE = 500
-_UPDATED_COLUMNS = [*sorted(BUILT_IN_KEYS), "data", "salesforce_sync_state", "change_counter", "updated_at"]
 
 
 def _existing_by_email(event: Event, emails: list[str]) -> dict[str, Participant]:
@@ -142,7 +144,7 @@ def participants_import(*, event: Event, rows: Sequence[dict[str, Any]]) -> Impo
             participant.updated_at = now  # bulk_update skips auto_now
             to_update.append(participant)
     Participant.objects.bulk_create(to_create, batch_size=IMPORT_BATCH_SIZE)
-    Participant.objects.bulk_update(to_update, _UPDATED_COLUMNS, batch_size=IMPORT_BATCH_SIZE)
+    Participant.objects.bulk_update(to_update, EDITED_COLUMNS, batch_size=IMPORT_BATCH_SIZE)
     if rows_by_email:
         _notify_sync(event)
     return ImportResult(created=len(to_create), updated=len(to_update))

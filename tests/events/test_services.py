@@ -93,3 +93,17 @@ def test_new_custom_field_goes_last(event):
     )
     assert second.position > first.position
     assert [f.key for f in event.custom_fields.all()] == ["a", "b"]
+
+
+def test_an_edit_of_a_stale_copy_keeps_what_the_sync_engine_wrote_meanwhile(event):
+    participant = participant_create(event=event, values={"email": "ana@example.com", "last_name": "Lima"})
+    stale = Participant.objects.get(pk=participant.pk)
+    Participant.objects.filter(pk=participant.pk).update(
+        salesforce_id="00Q000000000001AAA", salesforce_sent_hash="abc", salesforce_object="Lead"
+    )
+    participant_update(participant=stale, values={"company": "Initech"})
+    fresh = Participant.objects.get(pk=participant.pk)
+    assert fresh.company == "Initech" and fresh.salesforce_sync_state == "pending"
+    assert (fresh.salesforce_id, fresh.salesforce_sent_hash, fresh.salesforce_object) == (
+        "00Q000000000001AAA", "abc", "Lead"
+    )

@@ -1,6 +1,7 @@
 """The back-office pages as an organizer sees them."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from events.models import Participant, SyncState
@@ -263,3 +264,18 @@ def test_admin_edit_marks_the_participant_pending(client, db):
     participant.refresh_from_db()
     assert participant.company == "Initech" and participant.data == {"a": 2}
     assert participant.salesforce_sync_state == SyncState.PENDING and participant.change_counter == 1
+
+
+def test_staff_who_are_not_superusers_see_only_their_events_participants_in_the_admin(client, event):
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_participant", "view_event"]))
+    event.members.add(staff)
+    mine = ParticipantFactory(event=event, email="mine@example.com")
+    theirs = ParticipantFactory(event=EventFactory(), email="theirs@example.com")
+    client.force_login(staff)
+    listing = client.get(reverse("admin:events_participant_changelist")).content.decode()
+    assert "mine@example.com" in listing and "theirs@example.com" not in listing
+    assert client.get(reverse("admin:events_participant_change", args=[mine.pk])).status_code == 200
+    assert client.get(reverse("admin:events_participant_change", args=[theirs.pk])).status_code == 302
+    events_page = client.get(reverse("admin:events_event_changelist")).content.decode()
+    assert event.name in events_page and theirs.event.name not in events_page
