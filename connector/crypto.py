@@ -22,9 +22,3 @@ def encrypt(value: str) -> str:
 
 def decrypt(token: str) -> str:
     return fernet().decrypt(token.encode()).decode() if token else ""
-
-
-def rotate(token: str) -> str:
-    """Re-encrypt under the current first key."""
-    return fernet().rotate(token.encode()).decode() if token else ""
-

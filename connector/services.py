@@ -21,6 +21,7 @@ from connector.salesforce.errors import AuthorizationRevoked, RequestRefused, Sa
 from connector.setup_conf import MAPPED_OBJECTS
 from events.models import Event
 from events.selectors import event_fields
+from sync.services import event_participants_changed
 
 logger = logging.getLogger(__name__)
 
@@ -59,10 +60,6 @@ def connection_set_active(*, event: Event, active: bool) -> SalesforceConnection
 
 def _notify_sync(event: Event) -> None:
     # Participants that changed while the tile was off are still pending: let the sync pick them up.
-    try:
-        from sync.services import event_participants_changed
-    except ImportError:  # pragma: no cover - the sync app is always installed
-        return
     transaction.on_commit(lambda: event_participants_changed(event_id=event.pk))
 
 

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from connector import services
@@ -32,13 +32,6 @@ MAPPING_EDITORS = (
     ("campaign_member", "CampaignMember", "Campaign Member mapping"),
 )
 POPUP_CLOSED_MESSAGE = "The Salesforce login window was closed before the login finished."
-
-
-def _force_sync_url(event: Event) -> str:
-    try:
-        return reverse("sync:force_sync", args=[event.slug])
-    except NoReverseMatch:  # the sync engine wires it; the button must render before that
-        return f"/events/{event.slug}/salesforce/force-sync/"
 
 
 def setup_context(request: HttpRequest, event: Event, **extra: Any) -> dict[str, Any]:
@@ -67,7 +60,7 @@ def setup_context(request: HttpRequest, event: Event, **extra: Any) -> dict[str,
         },
         "setup_valid": valid,
         "setup_reason": reason,
-        "force_sync_url": _force_sync_url(event),
+        "force_sync_url": reverse("sync:force_sync", args=[event.slug]),
         "participants": participants,
         "estimated_calls": estimated_api_calls(participants),
         "reference_calls": participants * REFERENCE_CALLS_PER_PARTICIPANT,

@@ -110,10 +110,6 @@ class SalesforceClient:
             records.extend(page.get("records", []))
         return records
 
-    def query_count(self, soql: str) -> int:
-        page = self._call(lambda sf: sf.query(soql))
-        return int(page.get("totalSize", 0))
-
     def composite(
         self, subrequests: list[dict[str, Any]], *, all_or_none: bool = False
     ) -> list[dict[str, Any]]:
