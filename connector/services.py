@@ -81,12 +81,13 @@ def connection_credentials_set(
 
     Another app or login host cannot use the current tokens: the connection then needs a new login."""
     connection = connection_get_or_create(event=event)
+    consumer_key, consumer_secret = consumer_key.strip(), consumer_secret.strip()
     login_host = oauth.login_host_validate(login_host)
     changed_app = connection.consumer_key != consumer_key or connection.login_host != login_host
-    connection.consumer_key = consumer_key.strip()
+    connection.consumer_key = consumer_key
     connection.login_host = login_host
     if consumer_secret:
-        connection.consumer_secret = consumer_secret.strip()
+        connection.consumer_secret = consumer_secret
     if changed_app and connection.refresh_token:
         _forget_tokens(connection)
     connection.last_error = ""

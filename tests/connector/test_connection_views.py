@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
+from connector import services
 from connector.models import ConnectionHealth, SalesforceConnection
 from connector.salesforce import oauth
 from tests.connector.conftest import (
@@ -230,3 +231,18 @@ def test_no_secret_or_token_in_responses_or_logs(organizer, event, emulator, cap
         body = response.content.decode()
         assert not any(secret in body for secret in secrets)
     assert caplog.records and not any(secret in caplog.text for secret in secrets)
+
+
+def test_saving_the_same_key_with_surrounding_spaces_keeps_the_login(event, connected, emulator):
+    connection = services.connection_credentials_set(
+        event=event, consumer_key=f"  {DEMO_KEY} ", consumer_secret="", login_host=emulator.url
+    )
+    assert connection.consumer_key == DEMO_KEY
+    assert connection.is_connected and connection.refresh_token == connected.refresh_token
+
+
+def test_another_consumer_key_forgets_the_tokens(event, connected, emulator):
+    connection = services.connection_credentials_set(
+        event=event, consumer_key="another-key", consumer_secret="", login_host=emulator.url
+    )
+    assert not connection.refresh_token and connection.health == ConnectionHealth.NOT_CONNECTED
