@@ -123,6 +123,8 @@ LOGIN_ERRORS = {
     "invalid_client_id": "Salesforce does not know this Consumer Key. Check it and log in again.",
     "invalid_request": "Salesforce refused the login request (PKCE check failed). Log in again.",
     "redirect_uri_mismatch": "The connected app's callback URL does not match this back-office's.",
+    oauth.UNTRUSTED_HOST: "Salesforce's answer points outside salesforce.com and force.com ({detail}): "
+    "not connected. Check the login host.",
 }
 
 
@@ -150,7 +152,8 @@ def connection_login_complete(*, event: Event, login: oauth.PendingLogin, code: 
         )
     except SalesforceError as exc:
         logger.info("Salesforce refused the login of event %s: %s", event.pk, exc.code)
-        message = LOGIN_ERRORS.get(exc.code, f"Salesforce refused the login ({exc.code}).")
+        message = LOGIN_ERRORS.get(exc.code, "Salesforce refused the login ({code}).")
+        message = message.format(code=exc.code, detail=exc.message)
         return connection_login_fail(event=event, message=message)
     connection.access_token = token.access_token
     connection.refresh_token = token.refresh_token

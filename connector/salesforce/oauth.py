@@ -22,7 +22,7 @@ import requests
 from django.conf import settings
 from requests_oauthlib import OAuth2Session
 
-from connector.salesforce.errors import SalesforceError, TransientError, classify
+from connector.salesforce.errors import RequestRefused, SalesforceError, classify
 
 # requests-oauthlib logs token responses at DEBUG: keep its logger quiet whatever the root level is.
 logging.getLogger("requests_oauthlib").setLevel(logging.WARNING)
@@ -35,6 +35,11 @@ SESSION_KEY = "salesforce_oauth_pending"
 PENDING_TTL_SECONDS = 15 * 60
 MAX_PENDING = 5
 _MY_DOMAIN = re.compile(r"^https://[a-z0-9][a-z0-9-]{0,62}(--[a-z0-9]+\.sandbox)?\.my\.salesforce\.com$")
+# Where Salesforce serves its API and identity URLs (na1.salesforce.com, acme.my.salesforce.com,
+# login.salesforce.com/id/..., *.force.com sites): the access token is sent to no other host.
+SALESFORCE_DOMAINS = (".salesforce.com", ".force.com")
+_HOST_NAME = re.compile(r"^[a-z0-9.-]+$")
+UNTRUSTED_HOST = "UNTRUSTED_HOST"
 
 
 class InvalidLoginHost(ValueError):
@@ -44,8 +49,7 @@ class InvalidLoginHost(ValueError):
 def login_host_validate(host: str) -> str:
     """Return the normalised login host, or raise InvalidLoginHost."""
     value = (host or "").strip().rstrip("/")
-    extra = {h.strip().rstrip("/") for h in settings.SALESFORCE_EXTRA_LOGIN_HOSTS if h.strip()}
-    if value in {PRODUCTION, SANDBOX} or value in extra:
+    if value in {PRODUCTION, SANDBOX} or value.lower() in _extra_hosts():
         return value
     if _MY_DOMAIN.match(value.lower()):
         return value.lower()
@@ -53,6 +57,28 @@ def login_host_validate(host: str) -> str:
         "Enter a My Domain URL such as https://acme.my.salesforce.com or "
         "https://acme--uat.sandbox.my.salesforce.com."
     )
+
+
+def _extra_hosts() -> set[str]:
+    return {h.strip().rstrip("/").lower() for h in settings.SALESFORCE_EXTRA_LOGIN_HOSTS if h.strip()}
+
+
+def salesforce_url_validate(url: str, *, what: str) -> str:
+    """Return `url` if it is https on a Salesforce domain (or an allowed extra host such as the emulator),
+    else raise RequestRefused(UNTRUSTED_HOST): the token response names where the token goes next."""
+    value = (url or "").strip().rstrip("/")
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        parts, port = None, None
+    if parts is None or parts.scheme != "https" or parts.username or parts.password:
+        raise RequestRefused(UNTRUSTED_HOST, f"the {what} {value!r} is not an https Salesforce URL")
+    host = (parts.hostname or "").lower()
+    on_salesforce = port in (None, 443) and host.endswith(SALESFORCE_DOMAINS)
+    if _HOST_NAME.match(host) and (on_salesforce or f"https://{parts.netloc.lower()}" in _extra_hosts()):
+        return value
+    raise RequestRefused(UNTRUSTED_HOST, f"the {what} is on {host or 'no host'}, not a Salesforce host")
 
 
 def tls_verify() -> str | bool:
@@ -170,12 +196,19 @@ def authorization_url(*, login_host: str, client_id: str, login: PendingLogin) -
     return url
 
 
-def _token_response(token: dict[str, Any], *, previous_refresh_token: str = "") -> TokenResponse:
+def _token_response(token: dict[str, Any], *, refreshed: str = "") -> TokenResponse:
+    """The tokens, once the URLs they will be sent to are known to be Salesforce's. A refresh (of the
+    `refreshed` token) may omit them, the stored instance URL then stays; a code exchange must name both."""
+    urls = {"instance URL": token.get("instance_url"), "identity URL": token.get("id")}
+    checked = {
+        what: salesforce_url_validate(str(url or ""), what=what) if url or not refreshed else ""
+        for what, url in urls.items()
+    }
     return TokenResponse(
         access_token=token["access_token"],
-        refresh_token=token.get("refresh_token") or previous_refresh_token,
-        instance_url=str(token.get("instance_url", "")).rstrip("/"),
-        identity_url=str(token.get("id", "")),
+        refresh_token=token.get("refresh_token") or refreshed,
+        instance_url=checked["instance URL"],
+        identity_url=checked["identity URL"],
     )
 
 
@@ -219,7 +252,7 @@ def token_refresh(
         raise
     except Exception as exc:
         raise classify(exc) from None
-    return _token_response(token, previous_refresh_token=refresh_token)
+    return _token_response(token, refreshed=refresh_token)
 
 
 def token_revoke(*, login_host: str, token: str) -> None:
@@ -239,8 +272,7 @@ def token_revoke(*, login_host: str, token: str) -> None:
 
 def identity_fetch(*, identity_url: str, access_token: str) -> Identity:
     """The logged-in user's username, org id and user id, from the token response's `id` URL."""
-    if urlsplit(identity_url).scheme != "https":
-        raise TransientError("INVALID_IDENTITY_URL", "Salesforce returned no usable identity URL")
+    identity_url = salesforce_url_validate(identity_url, what="identity URL")
     try:
         response = http_session().get(
             identity_url,
@@ -252,7 +284,10 @@ def identity_fetch(*, identity_url: str, access_token: str) -> Identity:
         raise classify(exc) from None
     if response.status_code != 200:
         raise classify(response)
-    data = response.json()
+    try:
+        data = response.json()
+    except ValueError as exc:
+        raise classify(exc) from None
     return Identity(
         username=str(data.get("username", "")),
         org_id=str(data.get("organization_id", "")),
