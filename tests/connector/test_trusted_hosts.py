@@ -70,7 +70,8 @@ def test_a_login_answer_naming_an_untrusted_instance_is_refused_and_nothing_stor
     )
     authorize = client.get(reverse("connector:login_start", args=[event.slug]))["Location"]
     assert authorize.startswith(localhost)
-    response = client.get("/salesforce/oauth/callback/", callback_query(emulator_authorize(emulator, authorize)))
+    query = callback_query(emulator_authorize(emulator, authorize))
+    response = client.get("/salesforce/oauth/callback/", query)
     body = response.content.decode()
     assert response.status_code == 400 and "points outside salesforce.com and force.com" in body
     assert "127.0.0.1" in body
