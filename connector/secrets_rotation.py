@@ -2,12 +2,14 @@
 kept after it), every stored secret is re-encrypted under the new key; the old keys can then be dropped."""
 
 from django.db import transaction
+from django.views.decorators.debug import sensitive_variables
 
 from connector.models import SalesforceConnection
 
 ENCRYPTED_FIELDS = ["consumer_secret", "refresh_token", "access_token"]
 
 
+@sensitive_variables()
 def connection_secrets_rotate() -> int:
     """Re-encrypt every connection's secrets under the current key; returns how many connections."""
     rotated = 0

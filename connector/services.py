@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from connector.describe import describe_compact
 from connector.mapping_validation import MappingReport, mapping_validate
@@ -74,6 +75,8 @@ def _forget_tokens(connection: SalesforceConnection) -> None:
     connection.connected_at = None
 
 
+# Bare @sensitive_variables(): every local hidden, here and in the frames below (the ORM's hold clear values).
+@sensitive_variables()
 def connection_credentials_set(
     *, event: Event, consumer_key: str, consumer_secret: str, login_host: str
 ) -> SalesforceConnection:
@@ -133,6 +136,7 @@ def connection_login_fail(*, event: Event, message: str) -> LoginOutcome:
     return LoginOutcome(False, message)
 
 
+@sensitive_variables()
 def connection_login_complete(*, event: Event, login: oauth.PendingLogin, code: str) -> LoginOutcome:
     """Trade the code for tokens, fetch the identity, store it all (tokens encrypted). Nothing is stored
     unless every step succeeded."""
@@ -169,6 +173,7 @@ def connection_login_complete(*, event: Event, login: oauth.PendingLogin, code: 
     return LoginOutcome(True, f"Connected as {identity.username} ({identity.org_id}).")
 
 
+@sensitive_variables()
 def connection_disconnect(*, event: Event) -> str:
     """Revoke the tokens in Salesforce and forget them here. Returns a warning when revoking failed (the
     tokens are forgotten all the same: the organizer asked to cut the link)."""

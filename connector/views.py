@@ -10,9 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from connector import services
+from connector.error_reports import secrets_hidden
 from connector.forms import CampaignForm, ConnectionForm, OptionsForm
 from connector.models import ConnectionHealth
 from connector.salesforce import oauth
@@ -86,6 +88,7 @@ def _pretty(mapping: Any) -> str:
 
 
 @login_required
+@secrets_hidden
 @require_GET
 def integrations(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
@@ -94,6 +97,7 @@ def integrations(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@secrets_hidden
 @require_POST
 def activate(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
@@ -102,6 +106,7 @@ def activate(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@secrets_hidden
 @require_POST
 def deactivate(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
@@ -111,6 +116,7 @@ def deactivate(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@secrets_hidden
 @require_GET
 def salesforce(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
@@ -118,7 +124,9 @@ def salesforce(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@secrets_hidden
 @require_POST
+@sensitive_post_parameters("consumer_secret")
 def connection_save(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
     connection = services.connection_get_or_create(event=event)
@@ -147,6 +155,7 @@ def popup_page(request: HttpRequest, *, ok: bool, message: str, status: int) -> 
 
 
 @login_required
+@secrets_hidden
 @require_GET
 def login_start(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
@@ -158,6 +167,7 @@ def login_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@secrets_hidden
 @require_GET
 def oauth_callback(request: HttpRequest) -> HttpResponse:
     """Salesforce sends the popup back here. The state is popped and checked before anything else."""
@@ -186,6 +196,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@secrets_hidden
 @require_GET
 def connection_status(request: HttpRequest, slug: str) -> HttpResponse:
     """The connection's state, polled by the setup screen while not connected."""
@@ -207,6 +218,7 @@ def connection_status(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@secrets_hidden
 @require_POST
 def disconnect(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
@@ -219,6 +231,7 @@ def disconnect(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@secrets_hidden
 @require_POST
 def options_save(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import requests
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 from simple_salesforce import Salesforce, format_soql
 
 from connector.models import ConnectionHealth, SalesforceConnection
@@ -73,6 +74,7 @@ class SalesforceClient:
         if usage is not None:
             self._api_usage = (usage.used, usage.total)
 
+    @sensitive_variables()  # simple-salesforce's frames below hold the Authorization header
     def _attempt(self, call: Callable[[Salesforce], T]) -> T:
         self.api_calls_made += 1
         try:

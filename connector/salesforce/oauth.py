@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 from requests_oauthlib import OAuth2Session
 
 from connector.salesforce.errors import RequestRefused, SalesforceError, classify
@@ -119,6 +120,9 @@ class PendingLogin:
     event_id: int
     redirect_uri: str
 
+    def __repr__(self) -> str:  # the verifier proves the code is ours: never in a traceback's locals
+        return f"PendingLogin(event_id={self.event_id!r}, redirect_uri={self.redirect_uri!r})"
+
 
 def code_challenge(verifier: str) -> str:
     digest = hashlib.sha256(verifier.encode("ascii")).digest()
@@ -142,6 +146,7 @@ def _raise_server_errors(response: requests.Response) -> requests.Response:
     return response
 
 
+@sensitive_variables()
 def pending_login_add(session: MutableMapping[str, Any], *, event_id: int, redirect_uri: str) -> PendingLogin:
     """Create a state + PKCE verifier pair and keep it in the (server-side) Django session."""
     now = time.time()
@@ -168,6 +173,7 @@ def pending_login_add(session: MutableMapping[str, Any], *, event_id: int, redir
     return login
 
 
+@sensitive_variables()
 def pending_login_pop(session: MutableMapping[str, Any], *, state: str) -> PendingLogin | None:
     """Remove and return the pending login of this state; None when unknown, already used or expired."""
     pending = dict(session.get(SESSION_KEY, {}))
@@ -212,6 +218,7 @@ def _token_response(token: dict[str, Any], *, refreshed: str = "") -> TokenRespo
     )
 
 
+@sensitive_variables()
 def token_exchange(
     *, login_host: str, client_id: str, client_secret: str, login: PendingLogin, code: str
 ) -> TokenResponse:
@@ -234,6 +241,7 @@ def token_exchange(
     return _token_response(token)
 
 
+@sensitive_variables()
 def token_refresh(
     *, login_host: str, client_id: str, client_secret: str, refresh_token: str
 ) -> TokenResponse:
@@ -255,6 +263,7 @@ def token_refresh(
     return _token_response(token, refreshed=refresh_token)
 
 
+@sensitive_variables()
 def token_revoke(*, login_host: str, token: str) -> None:
     """Revoke a refresh token (and its access tokens). An already invalid token counts as revoked."""
     try:
@@ -270,6 +279,7 @@ def token_revoke(*, login_host: str, token: str) -> None:
         raise classify(response)
 
 
+@sensitive_variables()
 def identity_fetch(*, identity_url: str, access_token: str) -> Identity:
     """The logged-in user's username, org id and user id, from the token response's `id` URL."""
     identity_url = salesforce_url_validate(identity_url, what="identity URL")

@@ -13,6 +13,7 @@ import redis
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from connector.models import ConnectionHealth, SalesforceConnection
 from connector.salesforce import oauth
@@ -38,6 +39,7 @@ def connection_mark_needs_login(*, connection_id: int, reason: str) -> None:
     )
 
 
+@sensitive_variables()
 def access_token_refresh(*, connection_id: int, stale_access_token: str) -> SalesforceConnection:
     """Return the connection with a fresh access token, refreshing it only if nobody else did meanwhile.
 

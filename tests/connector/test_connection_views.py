@@ -218,14 +218,21 @@ def test_no_secret_or_token_in_responses_or_logs(organizer, event, emulator, cap
     callback = organizer.get(CALLBACK, callback_query(emulator_authorize(emulator, _start(organizer, event))))
     connection = SalesforceConnection.objects.get(event=event)
     emulator.set_faults(expire_sessions=True)
+    typed = "typed-secret-of-a-refused-form"
+    refused = organizer.post(
+        reverse("connector:connection_save", args=[event.slug]),
+        {"consumer_key": DEMO_KEY, "consumer_secret": typed, "login_host": "my_domain", "my_domain_url": "x"},
+    )
+    assert refused.status_code == 400
     pages = [
         callback,
+        refused,
         organizer.get(reverse("connector:salesforce", args=[event.slug])),
         organizer.post(reverse("connector:check", args=[event.slug])),  # refreshes the expired session
         organizer.get(reverse("connector:integrations", args=[event.slug])),
     ]
     refreshed = SalesforceConnection.objects.get(event=event)
-    secrets = {DEMO_SECRET, connection.refresh_token, connection.access_token, refreshed.access_token}
+    secrets = {DEMO_SECRET, typed, connection.refresh_token, connection.access_token, refreshed.access_token}
     assert refreshed.access_token != connection.access_token
     for response in pages:
         body = response.content.decode()
@@ -246,3 +253,8 @@ def test_another_consumer_key_forgets_the_tokens(event, connected, emulator):
         event=event, consumer_key="another-key", consumer_secret="", login_host=emulator.url
     )
     assert not connection.refresh_token and connection.health == ConnectionHealth.NOT_CONNECTED
+
+
+def test_a_pending_login_prints_without_its_verifier():
+    login = oauth.PendingLogin(state="s", code_verifier="the-verifier", event_id=1, redirect_uri=SITE_URL)
+    assert "the-verifier" not in repr(login) and "the-verifier" not in str(login)
