@@ -15,7 +15,7 @@ DEFAULT_STATUSES = [
 
 
 def statuses(ctx: Any, campaign_id: str) -> list[dict[str, Any]]:
-    rows = [s for s in ctx.tx.records("CampaignMemberStatus") if s["CampaignId"] == campaign_id]
+    rows = ctx.tx.lookup("statuses", campaign_id)
     return sorted(rows, key=lambda s: s.get("SortOrder") or 0)
 
 
@@ -38,10 +38,7 @@ def after_create(ctx: Any, object_name: str, record: dict[str, Any]) -> None:
 def before_delete(ctx: Any, record: dict[str, Any]) -> None:
     if ids.object_for_id(record["Id"]) != "CampaignMemberStatus":
         return
-    in_use = any(
-        m["CampaignId"] == record["CampaignId"] and m["Status"] == record["Label"]
-        for m in ctx.tx.records("CampaignMember")
-    )
+    in_use = bool(ctx.tx.lookup("member_status", (record["CampaignId"], record["Label"])))
     if record["IsDefault"] or in_use:
         raise RecordError(
             "FIELD_INTEGRITY_EXCEPTION",
@@ -80,9 +77,8 @@ def _member_person(ctx: Any, record: dict[str, Any]) -> None:
         raise invalid_cross_reference(person_field)
     if person.get("IsConverted"):
         raise RecordError("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead", [])
-    for member in ctx.tx.records("CampaignMember"):
-        if member["CampaignId"] == record["CampaignId"] and member.get(person_field) == person_id:
-            raise RecordError("DUPLICATE_VALUE", "Already a campaign member.", [])
+    if ctx.tx.lookup("member", (record["CampaignId"], person_id)):  # live members only
+        raise RecordError("DUPLICATE_VALUE", "Already a campaign member.", [])
     company = person.get("Company")
     if person_field == "ContactId" and person.get("AccountId"):
         company = (ctx.tx.get(person["AccountId"]) or {}).get("Name")

@@ -147,6 +147,8 @@ def find_by(ctx: WriteContext, object_name: str, key: str, value: Any) -> list[d
         record = ctx.tx.get(ids.normalize(value)) if ids.is_valid_id(value) else None
         return [record] if record and not record.get("IsDeleted") else []
     wanted = str(value).lower()
+    if key == "Email" and wanted and object_name in ("Lead", "Contact"):  # the duplicate rules' index
+        return [r for r in ctx.tx.lookup("email", wanted) if ids.object_for_id(r["Id"]) == object_name]
     return [r for r in ctx.tx.records(object_name) if str(r.get(key) or "").lower() == wanted]
 
 
@@ -162,13 +164,10 @@ def existing(ctx: WriteContext, object_name: str, record_id: str) -> dict[str, A
 
 
 def _blank(ctx: WriteContext, object_name: str) -> dict[str, Any]:
-    record: dict[str, Any] = {}
-    for entry in ctx.org.schema.fields(object_name):
-        default = entry["defaultValue"] if entry["type"] == "boolean" else None
-        record[entry["name"]] = default
-        if entry["autoNumber"]:
-            number = ctx.tx.count(object_name) + 1
-            record[entry["name"]] = f"A-{number:05d}"
+    template, auto_numbers = ctx.org.schema.blank(object_name)
+    record = dict(template)
+    for name in auto_numbers:
+        record[name] = f"A-{ctx.tx.count(object_name) + 1:05d}"
     stamp = now()
     record.update(
         Id=ids.new_record_id(object_name),

@@ -58,12 +58,13 @@ def new_record_id(object_name: str) -> str:
     return new_id(KEY_PREFIXES[object_name])
 
 
+_OBJECT_BY_PREFIX = {prefix: name for name, prefix in KEY_PREFIXES.items()}
+assert all(len(prefix) == 3 for prefix in _OBJECT_BY_PREFIX)  # so a dict look-up can replace a scan
+
+
 def object_for_id(record_id: str) -> str | None:
     """The sObject a well-formed Id belongs to, from its key prefix."""
-    for name, prefix in KEY_PREFIXES.items():
-        if record_id.startswith(prefix):
-            return name
-    return None
+    return _OBJECT_BY_PREFIX.get(record_id[:3])
 
 
 def is_valid_id(value: object) -> bool:

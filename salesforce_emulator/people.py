@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from salesforce_emulator.errors import RecordError
+from salesforce_emulator.ids import object_for_id
 from salesforce_emulator.standard_objects import LEAD_DEFAULT_STATUS
 
 DUPLICATE_MESSAGE = "You're creating a duplicate record. We recommend you use an existing record instead."
@@ -30,15 +31,16 @@ def check_duplicates(ctx: Any, object_name: str, record: dict[str, Any]) -> None
         return
     if action == "allow" and ctx.allow_duplicate_save:
         return
+    found = [
+        other
+        for other in ctx.tx.lookup("email", email)  # Leads and Contacts with this email, any case
+        if other["Id"] != record["Id"] and not other.get("IsConverted")
+    ]
     matches: dict[str, list[dict[str, Any]]] = {}
     for other_object in ("Contact", "Lead"):
-        for other in ctx.tx.records(other_object):
-            if (
-                other["Id"] != record["Id"]
-                and (other.get("Email") or "").lower() == email
-                and not other.get("IsConverted")
-            ):
-                matches.setdefault(other_object, []).append(other)
+        of_object = [r for r in found if object_for_id(r["Id"]) == other_object]
+        if of_object:
+            matches[other_object] = of_object
     if not matches:
         return
     duplicate_rule, _ = _RULES[object_name]

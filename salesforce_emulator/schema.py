@@ -15,13 +15,14 @@ class Schema:
 
     def __init__(self, custom: dict[str, list[dict[str, Any]]] | None = None) -> None:
         self._objects: dict[str, dict[str, Any]] = {}
-        self._fields: dict[str, dict[str, dict[str, Any]]] = {}
+        self._fields: dict[str, dict[str, dict[str, Any]]] = {}  # lower-case object -> lower-case field
+        self._blanks: dict[str, tuple[dict[str, Any], list[str]]] = {}
         for name, spec in STANDARD_OBJECTS.items():
             fields = copy.deepcopy(spec["fields"])
             for custom_spec in (custom or {}).get(name, []):
                 fields.extend(custom_fields(custom_spec))
             self._objects[name.lower()] = {**spec, "name": name, "fields": fields}
-            self._fields[name] = {f["name"].lower(): f for f in fields}
+            self._fields[name.lower()] = {f["name"].lower(): f for f in fields}
         for name in custom or {}:
             if name not in STANDARD_OBJECTS:
                 raise ValueError(f"custom fields for an unknown object: {name}")
@@ -32,8 +33,8 @@ class Schema:
         return spec["name"] if spec else None
 
     def field(self, object_name: str, field_name: str) -> dict[str, Any] | None:
-        canonical = self.object_name(object_name)
-        return self._fields[canonical].get(field_name.lower()) if canonical else None
+        fields = self._fields.get(object_name.lower())  # called ~10 times per record written
+        return fields.get(field_name.lower()) if fields is not None else None
 
     def relationship(self, object_name: str, relationship_name: str) -> tuple[str, str] | None:
         canonical = self.object_name(object_name)
@@ -54,6 +55,16 @@ class Schema:
 
     def field_names(self, object_name: str) -> list[str]:
         return [f["name"] for f in self.fields(object_name)]
+
+    def blank(self, object_name: str) -> tuple[dict[str, Any], list[str]]:
+        """A new record's field values before the client's (booleans at their default, the rest None)
+        and its auto-number fields; computed once per object, since every create starts from it."""
+        cached = self._blanks.get(object_name)
+        if cached is None:
+            fields = self.fields(object_name)
+            template = {f["name"]: f["defaultValue"] if f["type"] == "boolean" else None for f in fields}
+            cached = self._blanks[object_name] = (template, [f["name"] for f in fields if f["autoNumber"]])
+        return cached
 
     def describe_global(self, version: str) -> dict[str, Any]:
         return {

@@ -1,20 +1,58 @@
 """Records of the org in memory, optionally written through to SQLite, with all-or-none transactions.
 
-Records are never mutated in place: a write replaces the dict, so readers may hold one without a lock."""
+Records are never mutated in place: a write replaces the dict, so readers may hold one without a lock.
+The look-ups validation makes on every write (duplicate rules, campaign member uniqueness) go through
+indexes, so a write costs O(1) instead of a scan of the object's table: O(n^2) over a sync of n records."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from salesforce_emulator.ids import object_for_id
 
-_DELETED = object()
+_ABSENT = object()
+Keys = Callable[[dict[str, Any]], tuple[Any, ...]]
+
+
+def _email(record: dict[str, Any]) -> tuple[Any, ...]:
+    email = record.get("Email")
+    return (email.lower(),) if email else ()
+
+
+def _member(record: dict[str, Any]) -> tuple[Any, ...]:
+    campaign_id = record.get("CampaignId")
+    return tuple((campaign_id, p) for p in (record.get("LeadId"), record.get("ContactId")) if p)
+
+
+def _campaign(record: dict[str, Any]) -> tuple[Any, ...]:
+    return (record.get("CampaignId"),)
+
+
+def _member_status(record: dict[str, Any]) -> tuple[Any, ...]:
+    return ((record.get("CampaignId"), record.get("Status")),)
+
+
+# index name -> (objects indexed, keys of a record). Deleted records have no keys.
+INDEXES: dict[str, tuple[tuple[str, ...], Keys]] = {
+    "email": (("Lead", "Contact"), _email),  # lower-case Email: the standard duplicate rules
+    "member": (("CampaignMember",), _member),  # (CampaignId, LeadId or ContactId): DUPLICATE_VALUE
+    "member_status": (("CampaignMember",), _member_status),  # (CampaignId, Status): a status in use
+    "statuses": (("CampaignMemberStatus",), _campaign),  # CampaignId: a campaign's statuses
+}
+_INDEXED: dict[str, list[tuple[str, Keys]]] = {}
+for _name, (_objects, _keys) in INDEXES.items():
+    for _object in _objects:
+        _INDEXED.setdefault(_object, []).append((_name, _keys))
+
+
+def _keys(keys: Keys, record: dict[str, Any] | None) -> tuple[Any, ...]:
+    return () if record is None or record.get("IsDeleted") else keys(record)
 
 
 class Store:
@@ -23,6 +61,7 @@ class Store:
     def __init__(self, data_path: Path | None = None) -> None:
         self._records: dict[str, dict[str, Any]] = {}
         self._by_object: dict[str, dict[str, dict[str, Any]]] = {}
+        self._indexes: dict[str, dict[Any, set[str]]] = {name: {} for name in INDEXES}
         self.write_lock = threading.RLock()
         self._db: sqlite3.Connection | None = None
         if data_path is not None:
@@ -53,10 +92,13 @@ class Store:
         with self.write_lock:
             self._records.clear()
             self._by_object.clear()
+            for index in self._indexes.values():
+                index.clear()
             rows = []
             for object_name, record in records:
                 self._put(object_name, record)
-                rows.append((record["Id"], object_name, json.dumps(record)))
+                if self._db is not None:
+                    rows.append((record["Id"], object_name, json.dumps(record)))
             if self._db is not None:
                 with self._sql_transaction():
                     self._db.execute("DELETE FROM records")
@@ -73,6 +115,10 @@ class Store:
     def count(self, object_name: str) -> int:
         return len(self._by_object.get(object_name, {}))
 
+    def indexed_ids(self, index: str, key: Any) -> set[str]:
+        """Ids of the live records whose `index` keys include `key` (a copy: writers change the sets)."""
+        return set(self._indexes[index].get(key, ()))
+
     def begin(self) -> Transaction:
         return Transaction(self)
 
@@ -85,7 +131,8 @@ class Store:
             for record_id, record in changes.items():
                 object_name = object_for_id(record_id) or "Unknown"
                 self._put(object_name, record)
-                rows.append((record_id, object_name, json.dumps(record)))
+                if self._db is not None:
+                    rows.append((record_id, object_name, json.dumps(record)))
             if self._db is not None:
                 with self._sql_transaction():
                     self._db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?)", rows)
@@ -107,8 +154,23 @@ class Store:
             self._db = None
 
     def _put(self, object_name: str, record: dict[str, Any]) -> None:
-        self._records[record["Id"]] = record
-        self._by_object.setdefault(object_name, {})[record["Id"]] = record
+        record_id = record["Id"]
+        previous = self._records.get(record_id)
+        self._records[record_id] = record
+        self._by_object.setdefault(object_name, {})[record_id] = record
+        for name, keys in _INDEXED.get(object_name, ()):
+            old, new = _keys(keys, previous), _keys(keys, record)
+            if old == new:
+                continue
+            index = self._indexes[name]
+            for key in old:
+                holders = index.get(key)
+                if holders is not None:
+                    holders.discard(record_id)
+                    if not holders:
+                        del index[key]
+            for key in new:
+                index.setdefault(key, set()).add(record_id)
 
     @contextmanager
     def _sql_transaction(self) -> Iterator[None]:
@@ -123,39 +185,78 @@ class Store:
 
 
 class Transaction:
-    """Staged writes over the store; reads see them. Commit applies all, rollback none (allOrNone)."""
+    """Staged writes over the store; reads see them. Commit applies all, rollback none (allOrNone).
+
+    A savepoint is a position in an undo log, so taking one (on every write) costs nothing. Staged
+    records are indexed too; those index entries may outlive a restore, so `lookup` re-checks each
+    record it returns against its current keys."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self.staged: dict[str, dict[str, Any]] = {}
+        self._undo: list[tuple[str, Any]] = []  # (Id, staged value before the put, or _ABSENT)
+        self._new: dict[str, int] = {}  # staged records the store has never held, by object
+        self._index: dict[str, dict[Any, set[str]]] = {name: {} for name in INDEXES}
 
     def records(self, object_name: str, include_deleted: bool = False) -> list[dict[str, Any]]:
         base = self.store.records(object_name, include_deleted=True)
         if self.staged:
             staged = {i: r for i, r in self.staged.items() if object_for_id(i) == object_name}
-            base = [staged.pop(r["Id"], r) for r in base] + list(staged.values())
+            if staged:
+                base = [staged.pop(r["Id"], r) for r in base] + list(staged.values())
         return base if include_deleted else [r for r in base if not r.get("IsDeleted")]
 
     def get(self, record_id: str) -> dict[str, Any] | None:
         return self.staged.get(record_id) or self.store.get(record_id)
 
+    def lookup(self, index: str, key: Any) -> list[dict[str, Any]]:
+        """Live records (staged ones as staged) whose `index` keys include `key`, by Id."""
+        candidates = self.store.indexed_ids(index, key)
+        candidates.update(self._index[index].get(key, ()))
+        keys = INDEXES[index][1]
+        found = []
+        for record_id in sorted(candidates):
+            record = self.get(record_id)
+            if key in _keys(keys, record):
+                found.append(record)
+        return found
+
     def count(self, object_name: str) -> int:
         """Records ever created for the object, deleted ones included (auto-numbers)."""
-        new = sum(1 for i in self.staged if self.store.get(i) is None and object_for_id(i) == object_name)
-        return self.store.count(object_name) + new
+        return self.store.count(object_name) + self._new.get(object_name, 0)
 
     def put(self, record: dict[str, Any]) -> None:
-        self.staged[record["Id"]] = record
+        record_id = record["Id"]
+        previous = self.staged.get(record_id, _ABSENT)
+        self._undo.append((record_id, previous))
+        object_name = object_for_id(record_id) or "Unknown"
+        if previous is _ABSENT and self.store.get(record_id) is None:
+            self._new[object_name] = self._new.get(object_name, 0) + 1
+        self.staged[record_id] = record
+        for name, keys in _INDEXED.get(object_name, ()):
+            index = self._index[name]
+            for key in _keys(keys, record):
+                index.setdefault(key, set()).add(record_id)
 
-    def savepoint(self) -> dict[str, dict[str, Any]]:
-        return dict(self.staged)
+    def savepoint(self) -> int:
+        return len(self._undo)
 
-    def restore(self, savepoint: dict[str, dict[str, Any]]) -> None:
-        self.staged = dict(savepoint)
+    def restore(self, savepoint: int) -> None:
+        while len(self._undo) > savepoint:
+            record_id, previous = self._undo.pop()
+            if previous is not _ABSENT:
+                self.staged[record_id] = previous
+                continue
+            del self.staged[record_id]
+            if self.store.get(record_id) is None:
+                self._new[object_for_id(record_id) or "Unknown"] -= 1
 
     def commit(self) -> None:
         self.store.apply(self.staged)
-        self.staged = {}
+        self.rollback()
 
     def rollback(self) -> None:
         self.staged = {}
+        self._undo = []
+        self._new = {}
+        self._index = {name: {} for name in INDEXES}

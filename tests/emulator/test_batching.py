@@ -254,3 +254,46 @@ def test_a_lead_and_contact_with_the_same_email_may_both_be_members(sf, salesfor
     emails = [m["Email"] for m in salesforce_emulator.records("CampaignMember") if m["CampaignId"] == paris]
     assert emails.count("amelie.durand@example.com") == 2
     assert record_id(salesforce_emulator, "Contact", "amelie.durand@example.com")
+
+
+def test_composite_runs_collections_subrequests_with_references_to_their_results(sf, salesforce_emulator):
+    paris = campaign_id(salesforce_emulator, "World Tour Paris 2026")
+    collections = "/services/data/v62.0/composite/sobjects"
+
+    def member(lead_ref: str) -> dict:
+        return {"attributes": {"type": "CampaignMember"}, "CampaignId": paris, "LeadId": lead_ref}
+
+    response = sf.restful(
+        "composite",
+        method="POST",
+        json={
+            "allOrNone": True,
+            "compositeRequest": [
+                {
+                    "method": "POST",
+                    "url": collections,
+                    "referenceId": "newLeads",
+                    "body": {"records": [_lead(i, Email=f"c{i}@example.org") for i in range(3)]},
+                },
+                {
+                    "method": "POST",
+                    "url": collections,
+                    "referenceId": "newMembers",
+                    "body": {"records": [member("@{newLeads[0].id}"), member("@{newLeads[2].id}")]},
+                },
+                {
+                    "method": "POST",
+                    "url": collections,
+                    "referenceId": "again",
+                    "body": {"records": [member("@{newLeads[2].id}")]},
+                },
+            ],
+        },
+    )["compositeResponse"]
+    assert [r["httpStatusCode"] for r in response] == [200, 200, 200]
+    leads = [r["id"] for r in response[0]["body"]]
+    assert all(r["success"] for r in response[1]["body"])
+    assert response[2]["body"][0]["errors"][0]["statusCode"] == "DUPLICATE_VALUE"
+    members = {m["LeadId"] for m in salesforce_emulator.records("CampaignMember") if m["CampaignId"] == paris}
+    assert leads[0] in members and leads[2] in members and leads[1] not in members
+    assert salesforce_emulator.stats()["api_calls"] == 1

@@ -2,7 +2,12 @@
 
 import pytest
 import requests
-from simple_salesforce import SalesforceExpiredSession, SalesforceGeneralError, SalesforceRefusedRequest
+from simple_salesforce import (
+    SalesforceExpiredSession,
+    SalesforceGeneralError,
+    SalesforceMalformedRequest,
+    SalesforceRefusedRequest,
+)
 
 from salesforce_emulator.server import EmulatorServer
 
@@ -101,3 +106,20 @@ def test_keep_alive_clients_in_parallel(salesforce_emulator):
     with ThreadPoolExecutor(8) as pool:
         assert list(pool.map(work, range(8))) == [40] * 8
     assert salesforce_emulator.stats()["api_calls"] == 80
+
+
+def test_campaign_member_uniqueness_holds_after_a_restart_and_not_after_a_reset(tmp_path):
+    def member(server: EmulatorServer) -> dict:
+        paris = next(c["Id"] for c in server.records("Campaign") if c["Name"] == "World Tour Paris 2026")
+        lead = next(r["Id"] for r in server.records("Lead") if r["Email"] == "jp.lefevre@example.fr")
+        return {"CampaignId": paris, "LeadId": lead, "Status": "Registered"}
+
+    options = {"cert_dir": tmp_path / "certs", "data_path": tmp_path / "org.sqlite3"}
+    with EmulatorServer(**options) as server:
+        server.client().CampaignMember.create(member(server))
+    with EmulatorServer(**options) as server:
+        with pytest.raises(SalesforceMalformedRequest) as refused:
+            server.client().CampaignMember.create(member(server))
+        assert refused.value.content[0]["errorCode"] == "DUPLICATE_VALUE"
+        server.reset()  # back to the org file (records seeded afresh), where the lead is no member
+        assert server.client().CampaignMember.create(member(server))["success"]

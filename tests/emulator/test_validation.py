@@ -165,3 +165,25 @@ def test_locked_records_answer_unable_to_lock_row_until_cleared(sf, salesforce_e
     assert error["errorCode"] == "UNABLE_TO_LOCK_ROW" and lead in error["message"]
     salesforce_emulator.set_faults(lock_records=[])
     assert sf.Lead.update(lead, {"Title": "x"}) == 204
+
+
+def test_duplicate_rules_follow_an_email_change_and_a_delete(sf, salesforce_emulator):
+    salesforce_emulator.set_faults(duplicate_rules="block")
+    lead = record_id(salesforce_emulator, "Lead", "jp.lefevre@example.fr")
+    sf.Lead.update(lead, {"Email": "JP.Moved@example.fr"})
+    assert sf.Contact.create({"LastName": "Old", "Email": "jp.lefevre@example.fr"})["success"]
+    error = _error(lambda: sf.Contact.create({"LastName": "New", "Email": "jp.moved@EXAMPLE.fr"}))
+    assert error["errorCode"] == "DUPLICATES_DETECTED"
+    assert error["duplicateResut"]["matchResults"][0]["matchRecords"][0]["record"]["Id"] == lead
+    sf.Lead.delete(lead)
+    assert sf.Contact.create({"LastName": "New", "Email": "jp.moved@EXAMPLE.fr"})["success"]
+
+
+def test_a_deleted_campaign_member_can_be_added_again(sf, salesforce_emulator):
+    paris = campaign_id(salesforce_emulator, "World Tour Paris 2026")
+    lead = record_id(salesforce_emulator, "Lead", "jp.lefevre@example.fr")
+    member = {"CampaignId": paris, "LeadId": lead, "Status": "Registered"}
+    first = sf.CampaignMember.create(member)["id"]
+    assert _error(lambda: sf.CampaignMember.create(member))["errorCode"] == "DUPLICATE_VALUE"
+    sf.CampaignMember.delete(first)
+    assert sf.CampaignMember.create(member)["success"]
