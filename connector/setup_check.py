@@ -88,8 +88,14 @@ def _check_limits(check: SetupCheck, client: SalesforceClient, event: Event) -> 
             )
 
 
+CHANGED_DURING_CHECK = "The setup changed during the check; check again."
+
+
 def setup_check(*, event: Event) -> SetupCheck:
-    """Run every check, store the outcome (last_check_*), and return it for the tile."""
+    """Run every check and store the outcome (last_check_*) with the fresh describe, for the tile.
+
+    The calls take seconds: an edit saved meanwhile was not checked. The outcome is then not stored
+    (claimed with a conditional update on updated_at), so that edit still waits for its own check."""
     check = SetupCheck()
     connection = connection_get_or_create(event=event)
     setup = setup_get_or_create(event=event)
@@ -102,8 +108,13 @@ def setup_check(*, event: Event) -> SetupCheck:
         connection.refresh_from_db()
         reason = connection.last_error if connection.health == "needs_login" else f"{exc.code} {exc.message}"
         check.errors.insert(0, f"Salesforce could not be reached or refused the check: {reason.strip()}")
-    setup.last_check_ok = check.ok
-    setup.last_check_errors = check.errors
-    setup.last_checked_at = timezone.now()
-    setup.save()
+    stored = SalesforceSetup.objects.filter(pk=setup.pk, updated_at=setup.updated_at).update(
+        last_check_ok=check.ok,
+        last_check_errors=check.errors,
+        last_checked_at=timezone.now(),
+        describe_cache=setup.describe_cache,
+        describe_fetched_at=setup.describe_fetched_at,
+    )
+    if not stored:
+        check.errors.insert(0, CHANGED_DURING_CHECK)
     return check

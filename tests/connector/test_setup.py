@@ -2,8 +2,11 @@
 rules that decide whether the sync may run."""
 
 import json
+import threading
+import time
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 
 from connector import services
@@ -281,3 +284,35 @@ def test_force_sync_button_is_disabled_with_a_reason_until_valid(organizer, even
 
 def test_api_estimate_is_three_calls_per_two_hundred_participants():
     assert [estimated_api_calls(n) for n in (0, 1, 200, 201, 2000)] == [0, 3, 3, 6, 30]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_saved_during_check_setup_is_kept_and_not_marked_checked(event, connected, emulator):
+    """The check's ~6 calls are slowed down; the organizer saves the options meanwhile (from another
+    request, here a thread). The edit stays, and the check says it must run again."""
+    _complete_setup(event, emulator)
+    emulator.set_faults(latency_ms=400)
+    results = []
+
+    def run_check():
+        try:
+            results.append(setup_check(event=event))
+        finally:
+            connections.close_all()
+
+    before = emulator.stats()["api_calls"]
+    thread = threading.Thread(target=run_check)
+    thread.start()
+    while emulator.stats()["api_calls"] == before and thread.is_alive():
+        time.sleep(0.02)  # wait for the check's first answer: it has read the setup by then
+    services.setup_options_set(
+        event=event, allow_creating_leads=True, allow_data_update=True, default_company="Edited"
+    )
+    thread.join()
+    check = results[0]
+    assert check.errors[:1] == ["The setup changed during the check; check again."] and not check.ok
+    setup = SalesforceSetup.objects.get(event=event)
+    assert setup.default_company == "Edited" and setup.allow_data_update is True
+    assert setup.last_check_ok is None and setup_is_valid(event)[0] is False
+    emulator.set_faults(latency_ms=0)
+    assert setup_check(event=event).ok and setup_is_valid(event) == (True, "")
