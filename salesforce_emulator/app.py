@@ -97,7 +97,9 @@ class Emulator:
             if identity:
                 return self.oauth.identity(request, *identity.groups())
             if path.startswith("/__emulator__/"):
-                if not _loopback(request.client_ip):
+                if not _loopback(request.client_ip) or request.header("origin"):
+                    # A browser sends Origin on cross-site requests: a page open on the demo machine
+                    # must not reset the org or inject faults. Tests and scripts send none.
                     return errors_response(
                         403, "FORBIDDEN", "The emulator controls answer loopback clients only"
                     )

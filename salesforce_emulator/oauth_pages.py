@@ -73,5 +73,6 @@ def error_page(error: str, description: str) -> str:
         "Error | Salesforce",
         f"""<h1>OAuth Error</h1>
 <p>We can't authorize you because of an OAuth error. For more information, contact your Salesforce
-administrator.</p><p class="error" id="oauth_error">error={escape(error)}&amp;error_description={escape(description)}</p>""",
+administrator.</p><p class="error" id="oauth_error">error={escape(error)}&amp;"""
+        f"""error_description={escape(description)}</p>""",
     )

@@ -39,14 +39,16 @@ def check_writable(schema: Schema, object_name: str, values: dict[str, Any], *, 
     if refused:
         raise RecordError(
             "INVALID_FIELD_FOR_INSERT_UPDATE",
-            f"Unable to create/update fields: {', '.join(refused)}. Please check the security settings of this "
+            f"Unable to create/update fields: {', '.join(refused)}. "
+            "Please check the security settings of this "
             "field and verify that it is read/write for your profile or permission set.",
             refused,
         )
 
 
 def coerce_values(schema: Schema, object_name: str, values: dict[str, Any]) -> dict[str, Any]:
-    """Values in their stored form; a value of the wrong JSON type is a JSON_PARSER_ERROR like the real one."""
+    """Values in their stored form; a value of the wrong JSON type is a JSON_PARSER_ERROR like the real
+    one."""
     return {name: _coerce(schema.field(object_name, name), value) for name, value in values.items()}
 
 
@@ -159,7 +161,8 @@ def check_values(schema: Schema, object_name: str, values: dict[str, Any]) -> No
 
 
 def check_rules(rules: list[dict[str, Any]], object_name: str, record: dict[str, Any]) -> None:
-    """The org file's validation rules: {"object", "field", "must_not_contain", "message"[, "error_field"]}."""
+    """The org file's validation rules:
+    {"object", "field", "must_not_contain", "message"[, "error_field"]}."""
     for rule in rules:
         if rule["object"] != object_name:
             continue

@@ -6,7 +6,6 @@ import re
 import pytest
 from simple_salesforce import Salesforce
 
-
 DEMO_KEY, DEMO_SECRET = "demo-consumer-key", "demo-consumer-secret"
 CALLBACK = "http://127.0.0.1:8000/salesforce/oauth/callback/"
 _HIDDEN = re.compile(r"<input type='hidden' name='([^']*)' value='([^']*)'>")

@@ -110,7 +110,8 @@ def test_composite_resolves_references_and_counts_one_call(sf, salesforce_emulat
                 {
                     "method": "GET",
                     "referenceId": "campaign",
-                    "url": f"{base}/query/?q=SELECT+Id+FROM+Campaign+WHERE+Name+%3D+%27World+Tour+Paris+2026%27",
+                    "url": f"{base}/query/?q=SELECT+Id+FROM+Campaign+WHERE+Name+%3D+"
+                    "%27World+Tour+Paris+2026%27",
                 },
                 {
                     "method": "POST",

@@ -123,3 +123,11 @@ def test_campaign_member_uniqueness_holds_after_a_restart_and_not_after_a_reset(
         assert refused.value.content[0]["errorCode"] == "DUPLICATE_VALUE"
         server.reset()  # back to the org file (records seeded afresh), where the lead is no member
         assert server.client().CampaignMember.create(member(server))["success"]
+
+
+def test_emulator_controls_refuse_a_request_a_web_page_sent_from_another_origin(salesforce_emulator):
+    session, url = salesforce_emulator.session(), salesforce_emulator.url
+    forged = session.post(f"{url}/__emulator__/faults", json={"expire_sessions": True},
+                          headers={"Origin": "http://evil.example"})
+    assert forged.status_code == 403
+    assert session.get(f"{url}/__emulator__/faults").json()["faults"].get("expire_sessions") in (None, False)
