@@ -23,9 +23,41 @@ def setup_for_event(event: Event) -> SalesforceSetup | None:
     return SalesforceSetup.objects.filter(event=event).first()
 
 
+def connection_or_default(*, event: Event) -> SalesforceConnection:
+    """The event's connection, or an unsaved blank one: showing the tile writes nothing."""
+    return connection_for_event(event) or SalesforceConnection(event=event)
+
+
+def setup_or_default(*, event: Event) -> SalesforceSetup:
+    """The event's setup, or an unsaved one holding the defaults."""
+    return setup_for_event(event) or SalesforceSetup(event=event)
+
+
 def estimated_api_calls(participants: int) -> int:
     """API calls a full (forced) sync of `participants` participants is expected to cost."""
     return math.ceil(max(participants, 0) / PARTICIPANTS_PER_BATCH) * CALLS_PER_BATCH
+
+
+@dataclass(frozen=True)
+class SyncEstimate:
+    """What a full sync of the event costs in API calls, ours next to the reference product's."""
+
+    participants: int
+    api_calls: int
+    reference_calls: int
+
+    @property
+    def calls_per_participant(self) -> float:
+        return self.api_calls / self.participants if self.participants else 0.0
+
+
+def sync_estimate(*, event: Event) -> SyncEstimate:
+    participants = event.participants.count()
+    return SyncEstimate(
+        participants=participants,
+        api_calls=estimated_api_calls(participants),
+        reference_calls=participants * REFERENCE_CALLS_PER_PARTICIPANT,
+    )
 
 
 def setup_is_valid(event: Event) -> tuple[bool, str]:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from connector.campaigns import CampaignLookup, campaign_find_by_name
 from connector.describe import describe_compact
 from connector.mapping_validation import MappingReport, mapping_validate
 from connector.models import ConnectionHealth, SalesforceConnection, SalesforceSetup
@@ -206,6 +207,30 @@ def setup_campaign_set(*, event: Event, campaign_name: str, campaign_id: str) ->
     setup.campaign_id = campaign_id
     _setup_changed(setup, ["campaign_name", "campaign_id", "registered_status", "came_status"])
     return setup
+
+
+@dataclass(frozen=True)
+class CampaignChoice:
+    lookup: CampaignLookup
+    campaign_id: str  # "" while the name does not designate one campaign
+
+    @property
+    def error(self) -> str:
+        if self.campaign_id:
+            return ""
+        return "Choose one by Id." if self.lookup.matches else self.lookup.message
+
+
+def setup_campaign_resolve(*, event: Event, campaign_name: str, chosen_id: str = "") -> CampaignChoice:
+    """Find the campaign by name (one API call) and save it when the name designates exactly one, or when
+    several share it and `chosen_id` is one of them. Raises SalesforceError when the org cannot answer."""
+    client = client_for_connection(connection_get_or_create(event=event))
+    lookup = campaign_find_by_name(client=client, name=campaign_name)
+    ids = [campaign.id for campaign in lookup.matches]
+    campaign_id = chosen_id if chosen_id in ids else (lookup.campaign.id if lookup.campaign else "")
+    if campaign_id:
+        setup_campaign_set(event=event, campaign_name=campaign_name, campaign_id=campaign_id)
+    return CampaignChoice(lookup, campaign_id)
 
 
 def setup_statuses_set(*, event: Event, registered_status: str, came_status: str) -> SalesforceSetup:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from connector import services
@@ -15,15 +15,16 @@ from connector.forms import CampaignForm, MappingsForm, StatusCreateForm, Status
 from connector.mapping_validation import MappingReport
 from connector.salesforce.client import client_for_connection
 from connector.salesforce.errors import SalesforceError
+from connector.selectors import connection_or_default, setup_or_default
 from connector.setup_check import setup_check
-from connector.views import salesforce_error_message, setup_context
+from connector.views import salesforce_error_message, setup_context, tile_redirect
 from events.selectors import event_get_for_user
 
 MAPPING_OBJECTS = {"contact": "Contact", "lead": "Lead", "campaign_member": "CampaignMember"}
 
 
 def _client(event):
-    return client_for_connection(services.connection_get_or_create(event=event))
+    return client_for_connection(connection_or_default(event=event))
 
 
 @login_required
@@ -47,23 +48,18 @@ def campaign_save(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
     form = CampaignForm(request.POST)
     form.is_valid()
-    name, chosen = form.cleaned_data.get("campaign_name", ""), form.cleaned_data.get("campaign_id", "")
+    name = form.cleaned_data.get("campaign_name", "")
     try:
-        lookup = campaign_find_by_name(client=_client(event), name=name)
-    except SalesforceError as exc:
-        messages.error(request, salesforce_error_message(exc))
-        return redirect("connector:salesforce", slug=event.slug)
-    ids = [c.id for c in lookup.matches]
-    campaign_id = chosen if chosen in ids else (lookup.campaign.id if lookup.campaign else "")
-    if not campaign_id:
-        form.add_error(
-            "campaign_name", lookup.message if lookup.campaign is None and not ids else "Choose one by Id."
+        choice = services.setup_campaign_resolve(
+            event=event, campaign_name=name, chosen_id=form.cleaned_data.get("campaign_id", "")
         )
-        context = setup_context(request, event, campaign_form=form, campaign_lookup=lookup)
+    except SalesforceError as exc:
+        return tile_redirect(request, event, error=salesforce_error_message(exc))
+    if choice.error:
+        form.add_error("campaign_name", choice.error)
+        context = setup_context(request, event, campaign_form=form, campaign_lookup=choice.lookup)
         return render(request, "connector/salesforce.html", context, status=400)
-    services.setup_campaign_set(event=event, campaign_name=name, campaign_id=campaign_id)
-    messages.success(request, f"Campaign “{name}” ({campaign_id}) saved.")
-    return redirect("connector:salesforce", slug=event.slug)
+    return tile_redirect(request, event, success=f"Campaign “{name}” ({choice.campaign_id}) saved.")
 
 
 @login_required
@@ -72,7 +68,7 @@ def campaign_save(request: HttpRequest, slug: str) -> HttpResponse:
 def statuses_section(request: HttpRequest, slug: str) -> HttpResponse:
     """The two status pickers, from the campaign's CampaignMemberStatus labels (one API call)."""
     event = event_get_for_user(user=request.user, slug=slug)
-    setup = services.setup_get_or_create(event=event)
+    setup = setup_or_default(event=event)
     context = {"event": event, "setup": setup}
     if setup.campaign_id:
         try:
@@ -95,19 +91,16 @@ def statuses_section(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def statuses_save(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
-    setup = services.setup_get_or_create(event=event)
+    setup = setup_or_default(event=event)
     try:
         labels = [s.label for s in campaign_statuses(client=_client(event), campaign_id=setup.campaign_id)]
     except SalesforceError as exc:
-        messages.error(request, salesforce_error_message(exc))
-        return redirect("connector:salesforce", slug=event.slug)
+        return tile_redirect(request, event, error=salesforce_error_message(exc))
     form = StatusesForm(request.POST, labels=labels)
     if not form.is_valid():
-        messages.error(request, "Choose both statuses among the campaign's statuses.")
-        return redirect("connector:salesforce", slug=event.slug)
+        return tile_redirect(request, event, error="Choose both statuses among the campaign's statuses.")
     services.setup_statuses_set(event=event, **form.cleaned_data)
-    messages.success(request, "Statuses saved.")
-    return redirect("connector:salesforce", slug=event.slug)
+    return tile_redirect(request, event, success="Statuses saved.")
 
 
 @login_required
@@ -116,21 +109,19 @@ def statuses_save(request: HttpRequest, slug: str) -> HttpResponse:
 def status_create(request: HttpRequest, slug: str) -> HttpResponse:
     """Create a missing CampaignMemberStatus in Salesforce ("Came" ones count as responded)."""
     event = event_get_for_user(user=request.user, slug=slug)
-    setup = services.setup_get_or_create(event=event)
+    setup = setup_or_default(event=event)
     form = StatusCreateForm(request.POST)
     if not form.is_valid() or not setup.campaign_id:
-        messages.error(request, "Enter a status label (at most 40 characters) once the campaign is set.")
-        return redirect("connector:salesforce", slug=event.slug)
+        message = "Enter a status label (at most 40 characters) once the campaign is set."
+        return tile_redirect(request, event, error=message)
     label, kind = form.cleaned_data["label"].strip(), form.cleaned_data["kind"]
     try:
         campaign_status_create(
             client=_client(event), campaign_id=setup.campaign_id, label=label, responded=kind == "came"
         )
     except SalesforceError as exc:
-        messages.error(request, f"Salesforce refused the status: {exc.code} {exc.message}")
-        return redirect("connector:salesforce", slug=event.slug)
-    messages.success(request, f"Status “{label}” created on the campaign.")
-    return redirect("connector:salesforce", slug=event.slug)
+        return tile_redirect(request, event, error=f"Salesforce refused the status: {exc.code} {exc.message}")
+    return tile_redirect(request, event, success=f"Status “{label}” created on the campaign.")
 
 
 def _mapping_reports(request: HttpRequest, event, texts: dict[str, str]) -> dict[str, MappingReport]:
@@ -165,8 +156,7 @@ def mappings_save(request: HttpRequest, slug: str) -> HttpResponse:
         context = setup_context(request, event, mapping_texts=texts, mapping_reports=reports)
         messages.error(request, "Nothing saved: fix the mappings marked in red.")
         return render(request, "connector/salesforce.html", context, status=400)
-    messages.success(request, "Mappings saved.")
-    return redirect("connector:salesforce", slug=event.slug)
+    return tile_redirect(request, event, success="Mappings saved.")
 
 
 @login_required
@@ -177,10 +167,8 @@ def describe_refresh(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         services.setup_describe_refresh(event=event)
     except SalesforceError as exc:
-        messages.error(request, salesforce_error_message(exc))
-    else:
-        messages.success(request, "Salesforce fields refreshed.")
-    return redirect("connector:salesforce", slug=event.slug)
+        return tile_redirect(request, event, error=salesforce_error_message(exc))
+    return tile_redirect(request, event, success="Salesforce fields refreshed.")
 
 
 @login_required

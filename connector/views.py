@@ -21,8 +21,10 @@ from connector.salesforce import oauth
 from connector.salesforce.errors import AuthorizationRevoked, SalesforceError
 from connector.selectors import (
     REFERENCE_CALLS_PER_PARTICIPANT,
-    estimated_api_calls,
+    connection_or_default,
     setup_is_valid,
+    setup_or_default,
+    sync_estimate,
     tile_state,
 )
 from events.models import Event
@@ -37,10 +39,10 @@ POPUP_CLOSED_MESSAGE = "The Salesforce login window was closed before the login 
 
 
 def setup_context(request: HttpRequest, event: Event, **extra: Any) -> dict[str, Any]:
-    connection = services.connection_get_or_create(event=event)
-    setup = services.setup_get_or_create(event=event)
+    """Everything the setup screen shows. Read-only: a tile never opened shows unsaved defaults."""
+    connection = connection_or_default(event=event)
+    setup = setup_or_default(event=event)
     valid, reason = setup_is_valid(event)
-    participants = event.participants.count()
     mappings = setup.mappings
     context = {
         "event": event,
@@ -63,9 +65,8 @@ def setup_context(request: HttpRequest, event: Event, **extra: Any) -> dict[str,
         "setup_valid": valid,
         "setup_reason": reason,
         "force_sync_url": reverse("sync:force_sync", args=[event.slug]),
-        "participants": participants,
-        "estimated_calls": estimated_api_calls(participants),
-        "reference_calls": participants * REFERENCE_CALLS_PER_PARTICIPANT,
+        "estimate": sync_estimate(event=event),
+        "reference_per_participant": REFERENCE_CALLS_PER_PARTICIPANT,
     }
     context.update(extra)
     reports = context.get("mapping_reports") or {}
@@ -78,8 +79,6 @@ def setup_context(request: HttpRequest, event: Event, **extra: Any) -> dict[str,
         }
         for kind, name, label in MAPPING_EDITORS
     ]
-    calls = context["estimated_calls"]
-    context["calls_per_participant"] = f"{calls / participants:.3f}" if participants else "0"
     return context
 
 
@@ -102,7 +101,7 @@ def integrations(request: HttpRequest, slug: str) -> HttpResponse:
 def activate(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
     services.connection_set_active(event=event, active=True)
-    return redirect("connector:salesforce", slug=event.slug)
+    return tile_redirect(request, event)
 
 
 @login_required
@@ -129,8 +128,7 @@ def salesforce(request: HttpRequest, slug: str) -> HttpResponse:
 @sensitive_post_parameters("consumer_secret")
 def connection_save(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
-    connection = services.connection_get_or_create(event=event)
-    form = ConnectionForm(request.POST, connection=connection)
+    form = ConnectionForm(request.POST, connection=connection_or_default(event=event))
     if not form.is_valid():
         context = setup_context(request, event, connection_form=form)
         return render(request, "connector/salesforce.html", context, status=400)
@@ -140,8 +138,7 @@ def connection_save(request: HttpRequest, slug: str) -> HttpResponse:
         consumer_secret=form.cleaned_data["consumer_secret"],
         login_host=form.cleaned_data["host"],
     )
-    messages.success(request, "Connected app saved. Click SALESFORCE LOGIN to connect.")
-    return redirect("connector:salesforce", slug=event.slug)
+    return tile_redirect(request, event, success="Connected app saved. Click SALESFORCE LOGIN to connect.")
 
 
 def popup_page(request: HttpRequest, *, ok: bool, message: str, status: int) -> HttpResponse:
@@ -201,7 +198,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
 def connection_status(request: HttpRequest, slug: str) -> HttpResponse:
     """The connection's state, polled by the setup screen while not connected."""
     event = event_get_for_user(user=request.user, slug=slug)
-    connection = services.connection_get_or_create(event=event)
+    connection = connection_or_default(event=event)
     if request.GET.get("polling") and connection.health == ConnectionHealth.CONNECTED:
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"  # the whole setup screen changes once connected
@@ -225,9 +222,10 @@ def disconnect(request: HttpRequest, slug: str) -> HttpResponse:
     warning = services.connection_disconnect(event=event)
     if warning:
         messages.warning(request, warning)
-    else:
-        messages.success(request, "Disconnected: the tokens are revoked in Salesforce and forgotten here.")
-    return redirect("connector:salesforce", slug=event.slug)
+        return tile_redirect(request, event)
+    return tile_redirect(
+        request, event, success="Disconnected: the tokens are revoked in Salesforce and forgotten here."
+    )
 
 
 @login_required
@@ -241,7 +239,15 @@ def options_save(request: HttpRequest, slug: str) -> HttpResponse:
             request, "connector/salesforce.html", setup_context(request, event, options_form=form), status=400
         )
     services.setup_options_set(event=event, **form.cleaned_data)
-    messages.success(request, "Options saved.")
+    return tile_redirect(request, event, success="Options saved.")
+
+
+def tile_redirect(request: HttpRequest, event: Event, *, error: str = "", success: str = "") -> HttpResponse:
+    """Back to the setup screen, with the outcome of the action on top of it."""
+    if error:
+        messages.error(request, error)
+    if success:
+        messages.success(request, success)
     return redirect("connector:salesforce", slug=event.slug)
 
 

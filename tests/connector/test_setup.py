@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from connector import services
 from connector.campaigns import campaign_find_by_name
-from connector.models import SalesforceSetup
+from connector.models import SalesforceConnection, SalesforceSetup
 from connector.salesforce.client import client_for_connection
-from connector.selectors import estimated_api_calls, setup_is_valid, tile_state
+from connector.selectors import estimated_api_calls, setup_is_valid, sync_estimate, tile_state
 from connector.setup_check import setup_check
 from tests.factories import PASSWORD, ParticipantFactory, ParticipantFieldFactory
 
@@ -316,3 +316,34 @@ def test_an_edit_saved_during_check_setup_is_kept_and_not_marked_checked(event, 
     assert setup.last_check_ok is None and setup_is_valid(event)[0] is False
     emulator.set_faults(latency_ms=0)
     assert setup_check(event=event).ok and setup_is_valid(event) == (True, "")
+
+
+def test_opening_a_never_used_tile_writes_nothing(organizer, event):
+    for name in ("salesforce", "connection_status", "statuses", "integrations"):
+        assert organizer.get(reverse(f"connector:{name}", args=[event.slug])).status_code == 200
+    assert not SalesforceConnection.objects.filter(event=event).exists()
+    assert not SalesforceSetup.objects.filter(event=event).exists()
+
+
+def test_campaign_resolution_saves_only_a_campaign_the_name_designates(event, connected, emulator):
+    unknown = services.setup_campaign_resolve(event=event, campaign_name="Nothing Like This")
+    assert (
+        unknown.campaign_id == ""
+        and unknown.error == "No campaign is named “Nothing Like This” in Salesforce."
+    )
+    ids = sorted(c["Id"] for c in emulator.records("Campaign") if c["Name"] == "Duplicate Name Campaign")
+    several = services.setup_campaign_resolve(event=event, campaign_name="Duplicate Name Campaign")
+    assert several.error == "Choose one by Id." and not SalesforceSetup.objects.get(event=event).campaign_id
+    forged = services.setup_campaign_resolve(event=event, campaign_name=PARIS, chosen_id=ids[0])
+    assert forged.campaign_id == _paris(emulator)  # a chosen Id counts only among same-name campaigns
+    chosen = services.setup_campaign_resolve(
+        event=event, campaign_name="Duplicate Name Campaign", chosen_id=ids[1]
+    )
+    assert chosen.error == "" and SalesforceSetup.objects.get(event=event).campaign_id == ids[1]
+
+
+def test_the_estimate_puts_our_calls_next_to_the_reference_products(event):
+    ParticipantFactory.create_batch(4, event=event)
+    estimate = sync_estimate(event=event)
+    assert (estimate.participants, estimate.api_calls, estimate.reference_calls) == (4, 3, 12)
+    assert estimate.calls_per_participant == 0.75
