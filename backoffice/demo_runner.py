@@ -50,7 +50,15 @@ def stop_all(processes: list[subprocess.Popen]) -> None:
             os.killpg(process.pid, signal.SIGKILL)
 
 
+def _stop_on_signal(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    # Ctrl-C and `kill` (SIGTERM) both stop everything. SIGINT is set explicitly: a shell that starts the
+    # demo in the background (`make run &` in a script) hands it down ignored, and then nothing would stop.
+    signal.signal(signal.SIGINT, _stop_on_signal)
+    signal.signal(signal.SIGTERM, _stop_on_signal)
     env = dict(os.environ)
     VAR.mkdir(exist_ok=True)
     manage("migrate", "--no-input", "-v", "0", env=env)
@@ -61,7 +69,8 @@ def main() -> None:
 
     redis = None
     if "REDIS_URL" not in env:
-        redis = start_embedded_redis(port=EMBEDDED_REDIS_PORT)
+        # Its own session: Ctrl-C reaches the terminal's process group, and Redis must outlive the worker.
+        redis = start_embedded_redis(port=EMBEDDED_REDIS_PORT, own_session=True)
         env["REDIS_URL"] = redis.url
     cert_dir = VAR / "emulator"
     emulator_url = f"https://127.0.0.1:{EMULATOR_PORT}"
@@ -91,7 +100,9 @@ def main() -> None:
             f"   (log in as {DEMO_LOGIN[0]} / {DEMO_LOGIN[1]})\n"
             f"  Salesforce emulator:  {emulator_url}/   (org login demo@emulator.example / demo1234)\n"
             f"  Connect the demo event: Third-party tools integration → Salesforce, Consumer Key\n"
-            f"  demo-consumer-key, Consumer Secret demo-consumer-secret, login host {emulator_url}.\n"
+            f"  demo-consumer-key, Consumer Secret demo-consumer-secret, login host {emulator_url};\n"
+            f"  campaign “World Tour Paris 2026”, statuses Registered / Attended, then CHECK SETUP and\n"
+            f"  FORCE SYNCHRONIZATION (README.md, “The demo, step by step”).\n"
             f"  Ctrl-C stops everything.\n",
             flush=True,
         )
@@ -101,6 +112,9 @@ def main() -> None:
     except KeyboardInterrupt:
         print("\nStopping…", flush=True)
     finally:
+        # A second Ctrl-C must not cut the stop short and leave orphans (stop_all kills after 15 s anyway).
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         stop_all(processes)
         if redis:
             redis.stop()

@@ -43,11 +43,17 @@ class EmbeddedRedis:
             self.process.kill()
 
 
-def start_embedded_redis(port: int | None = None, timeout: float = 10.0) -> EmbeddedRedis:
+def start_embedded_redis(
+    port: int | None = None, timeout: float = 10.0, *, own_session: bool = False
+) -> EmbeddedRedis:
+    """own_session: out of the caller's process group, so that a Ctrl-C in the terminal does not kill Redis
+    before the processes using it (`make run` stops it last, itself)."""
     port = port or free_port()
     args = [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1"]
     args += ["--save", "", "--appendonly", "no"]
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=own_session
+    )
     server = EmbeddedRedis(process, port)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
