@@ -111,6 +111,9 @@ X_FRAME_OPTIONS = "DENY"
 # The SALESFORCE LOGIN popup reports back to its opener; "same-origin-allow-popups" keeps window.opener.
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin-allow-popups"
 
+# Variables and POST fields marked sensitive are hidden from error pages and reports, DEBUG or not.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "connector.error_reports.SecretsHiddenFilter"
+
 # Fernet keys, comma separated: the first encrypts, all decrypt (rotation).
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEY")
 

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from connector import services
 from connector.campaigns import campaign_find_by_name, campaign_status_create, campaign_statuses
-from connector.error_reports import secrets_hidden
 from connector.forms import CampaignForm, MappingsForm, StatusCreateForm, StatusesForm
 from connector.mapping_validation import MappingReport
 from connector.salesforce.client import client_for_connection
@@ -28,7 +27,6 @@ def _client(event):
 
 
 @login_required
-@secrets_hidden
 @require_POST
 def campaign_check(request: HttpRequest, slug: str) -> HttpResponse:
     """Live check of the typed campaign name (htmx): found, several to choose from, or not found + hints."""
@@ -42,7 +40,6 @@ def campaign_check(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@secrets_hidden
 @require_POST
 def campaign_save(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
@@ -63,7 +60,6 @@ def campaign_save(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@secrets_hidden
 @require_GET
 def statuses_section(request: HttpRequest, slug: str) -> HttpResponse:
     """The two status pickers, from the campaign's CampaignMemberStatus labels (one API call)."""
@@ -87,7 +83,6 @@ def statuses_section(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@secrets_hidden
 @require_POST
 def statuses_save(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
@@ -104,7 +99,6 @@ def statuses_save(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@secrets_hidden
 @require_POST
 def status_create(request: HttpRequest, slug: str) -> HttpResponse:
     """Create a missing CampaignMemberStatus in Salesforce ("Came" ones count as responded)."""
@@ -131,7 +125,6 @@ def _mapping_reports(request: HttpRequest, event, texts: dict[str, str]) -> dict
 
 
 @login_required
-@secrets_hidden
 @require_POST
 def mapping_check(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     """Live validation of one mapping editor (htmx), against the cached describe."""
@@ -144,7 +137,6 @@ def mapping_check(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
 
 
 @login_required
-@secrets_hidden
 @require_POST
 def mappings_save(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
@@ -160,7 +152,6 @@ def mappings_save(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@secrets_hidden
 @require_POST
 def describe_refresh(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
@@ -172,7 +163,6 @@ def describe_refresh(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@secrets_hidden
 @require_POST
 def check(request: HttpRequest, slug: str) -> HttpResponse:
     """CHECK SETUP: every check against the org now; the result is listed under the button."""

@@ -14,7 +14,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from connector import services
-from connector.error_reports import secrets_hidden
 from connector.forms import CampaignForm, ConnectionForm, OptionsForm
 from connector.models import ConnectionHealth
 from connector.salesforce import oauth
@@ -87,7 +86,6 @@ def _pretty(mapping: Any) -> str:
 
 
 @login_required
-@secrets_hidden
 @require_GET
 def integrations(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
@@ -96,7 +94,6 @@ def integrations(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@secrets_hidden
 @require_POST
 def activate(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
@@ -105,7 +102,6 @@ def activate(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@secrets_hidden
 @require_POST
 def deactivate(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
@@ -115,7 +111,6 @@ def deactivate(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@secrets_hidden
 @require_GET
 def salesforce(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
@@ -123,7 +118,6 @@ def salesforce(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@secrets_hidden
 @require_POST
 @sensitive_post_parameters("consumer_secret")
 def connection_save(request: HttpRequest, slug: str) -> HttpResponse:
@@ -152,7 +146,6 @@ def popup_page(request: HttpRequest, *, ok: bool, message: str, status: int) -> 
 
 
 @login_required
-@secrets_hidden
 @require_GET
 def login_start(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
@@ -164,7 +157,6 @@ def login_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@secrets_hidden
 @require_GET
 def oauth_callback(request: HttpRequest) -> HttpResponse:
     """Salesforce sends the popup back here. The state is popped and checked before anything else."""
@@ -193,7 +185,6 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@secrets_hidden
 @require_GET
 def connection_status(request: HttpRequest, slug: str) -> HttpResponse:
     """The connection's state, polled by the setup screen while not connected."""
@@ -215,7 +206,6 @@ def connection_status(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@secrets_hidden
 @require_POST
 def disconnect(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
@@ -229,7 +219,6 @@ def disconnect(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@secrets_hidden
 @require_POST
 def options_save(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
