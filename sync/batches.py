@@ -20,7 +20,8 @@ from events.selectors import event_fields
 from sync.executor import Outcome
 from sync.planner import CONTACT, LEAD, MEMBER, ParticipantIn, PlannerSetup
 
-# Salesforce's limit for one sObject Collections call, so one batch is at most one write call per object.
+# Salesforce's limit for one sObject Collections request: each Collections subrequest of the batch's write
+# Composite then fits, and the whole batch is two calls (sync.executor).
 BATCH_SIZE = 200
 TEXT_TYPES = frozenset({"string", "textarea", "picklist", "multipicklist", "phone", "url", "combobox"})
 

@@ -124,7 +124,8 @@ def bench_run(*, participants: int, latency_ms: int, scenario: str, concurrency:
             _seed_org(server, emails, campaign_id)
         known = Counter((r.get("Email") or "").lower() for o in ("Lead", "Contact") for r in server.records(o)
                         if not r.get("IsConverted"))
-        env = {**os.environ, "REDIS_URL": redis_server.url, "SALESFORCE_CA_BUNDLE": str(server.ca_path)}
+        env = {**os.environ, "REDIS_URL": redis_server.url, "SALESFORCE_CA_BUNDLE": str(server.ca_path),
+               "SALESFORCE_EXTRA_LOGIN_HOSTS": server.url}  # a token refresh may go to the emulator
         worker = _start_worker(queue=settings.CELERY_TASK_DEFAULT_QUEUE, concurrency=concurrency, env=env,
                                log=Path(settings.DATABASES["default"]["NAME"]).with_suffix(".worker.log"))
         measured = participants

@@ -1,5 +1,17 @@
-"""Runs one batch against Salesforce: look-ups (one Composite), the planner, then the writes in sObject
-Collections (≤ 200 records a call): Leads and Contacts first, then CampaignMembers.
+"""Runs one batch against Salesforce in two API calls:
+
+1. one Composite of look-ups (sync.lookups): the Contacts, Leads and campaign members of the batch's emails;
+2. the planner (pure, no call), then ONE Composite carrying every write as sObject Collections subrequests
+   (sync.writes): create the new Leads or Contacts, update the known ones, create the memberships of known
+   people, create the memberships of the people created in that same call (their Id by reference,
+   `@{newPeople0[3].id}`), update memberships. Only subrequests with records are sent; a batch with nothing
+   to write costs the look-up alone.
+
+Only errors cost more: a person create refused for one record (invalid value, DUPLICATES_DETECTED, a locked
+row) leaves its reference empty, Salesforce halts the whole "memberships of new people" subrequest
+(PROCESSING_HALTED), so duplicates are linked (a look-up when the error names no record) and the memberships
+still missing are created in one Collections call. DUPLICATE_VALUE on a membership ("already a member"):
+looked up by person (one call) and updated (one call).
 
 Idempotent by construction: the look-ups run before any create, so a batch redone after a crash finds
 what the crashed run already created instead of creating it again."""
@@ -12,7 +24,7 @@ from typing import Any
 
 from connector.salesforce.client import COLLECTION_SIZE, SalesforceClient
 from connector.salesforce.errors import TRANSIENT_CODES
-from sync import lookups
+from sync import lookups, writes
 from sync.planner import (
     CONTACT,
     LEAD,
@@ -23,6 +35,14 @@ from sync.planner import (
     index_lookup,
     match_person,
     plan_batch,
+)
+from sync.writes import (
+    MEMBERS_CREATE,
+    MEMBERS_UPDATE,
+    NEW_MEMBERS_CREATE,
+    PEOPLE_CREATE,
+    PEOPLE_UPDATE,
+    WriteRequest,
 )
 
 
@@ -47,19 +67,30 @@ class Outcome:
     def complete(self) -> bool:
         return not (self.error_code or self.retry or self.plan.deferred)
 
+    @property
+    def live(self) -> bool:
+        return not (self.plan.deferred or self.error_code or self.retry)
+
 
 def object_of(record_id: str) -> str:
     return {"003": CONTACT, "00Q": LEAD}.get(record_id[:3], "")
 
 
-def _chunks(items: Sequence[Any], size: int = COLLECTION_SIZE) -> Iterator[Sequence[Any]]:
+def _chunks(items: Sequence[Any], size: int = COLLECTION_SIZE) -> Iterator[list[Any]]:
     for start in range(0, len(items), size):
-        yield items[start : start + size]
+        yield list(items[start : start + size])
 
 
-def _first_error(result: dict[str, Any]) -> dict[str, Any]:
-    errors = result.get("errors") or [{}]
+def _first_error(result: Any) -> dict[str, Any]:
+    """The first error of a Collections result ({"errors": [...]}) or of an error body ([{...}])."""
+    if isinstance(result, dict):
+        result = result.get("errors")
+    errors = result if isinstance(result, list) and result else [{}]
     return errors[0] if isinstance(errors[0], dict) else {}
+
+
+def _code(error: dict[str, Any]) -> str:
+    return error.get("statusCode") or error.get("errorCode") or ""
 
 
 def duplicate_id(error: dict[str, Any]) -> str:
@@ -90,61 +121,117 @@ class BatchExecutor:
         )
         plans = plan_batch(participants=participants, setup=self.setup, lookup=lookup)
         self.outcomes = [Outcome(plan) for plan in plans]
-        self._write_people()
-        self._write_members()
+        unresolved: list[Outcome] = []  # DUPLICATES_DETECTED naming no record
+        unjoined: list[Outcome] = []  # memberships of new people whose subrequest was halted
+        already: list[Outcome] = []  # DUPLICATE_VALUE: already members
+        for call in writes.pack(self._write_units()):
+            self.guard()
+            writes.send(self.client, call)
+            for request in call:  # applied call by call: a later failing call keeps these Ids
+                self._apply(request, unresolved, unjoined, already)
+        if unresolved:
+            self._link_duplicates(unresolved)
+        missing = [o for o in unjoined if o.live and o.plan.person_id and not o.plan.member_id]
+        if missing:
+            self._create_members(missing, already)
+        if already:
+            self._find_members(already)
+            self._update_members([o for o in already if o.live and o.plan.member_id])
         self.stats.failures += sum(1 for o in self.outcomes if o.error_code)
         return self.outcomes
 
-    def _live(self) -> list[Outcome]:
-        return [o for o in self.outcomes if not (o.plan.deferred or o.error_code or o.retry)]
-
     def _fail(self, outcome: Outcome, error: dict[str, Any]) -> None:
-        code = error.get("statusCode") or error.get("errorCode") or "UNKNOWN_ERROR"
+        code = _code(error) or "UNKNOWN_ERROR"
         if code in TRANSIENT_CODES:
             outcome.retry = True
             return
         outcome.error_code, outcome.error_message = code, error.get("message") or ""
 
-    # --- Leads and Contacts --------------------------------------------------------------------------
+    # --- Building the write Composite ----------------------------------------------------------------
 
-    def _write_people(self) -> None:
-        creates = [o for o in self._live() if o.plan.creates_person]
-        updates = [o for o in self._live() if o.plan.person_id and o.plan.person_fields is not None]
-        unresolved: list[Outcome] = []
-        for object_name in (LEAD, CONTACT):
-            group = [o for o in creates if o.plan.object_name == object_name]
-            for chunk in _chunks(group):
-                records = [{"attributes": {"type": object_name}, **o.plan.person_fields} for o in chunk]
-                self.guard()
-                for outcome, result in zip(chunk, self.client.collection_create(records), strict=True):
-                    unresolved += self._created(outcome, result, object_name)
-        if unresolved:
-            self._link_duplicates(unresolved)
-        for object_name in (LEAD, CONTACT):
-            group = [o for o in updates if o.plan.object_name == object_name]
-            for chunk in _chunks(group):
-                records = [
-                    {"attributes": {"type": object_name}, "Id": o.plan.person_id, **o.plan.person_fields}
-                    for o in chunk
-                ]
-                self.guard()
-                for outcome, result in zip(chunk, self.client.collection_update(records), strict=True):
-                    if result.get("success"):
-                        self.stats.updated_records += 1
-                    else:
-                        self._fail(outcome, _first_error(result))
+    def _write_units(self) -> list[list[WriteRequest]]:
+        live = [o for o in self.outcomes if o.live]
+        units: list[list[WriteRequest]] = []
+        # Grouped by type: Salesforce processes a mixed Collections request in chunks of one type.
+        creates = sorted((o for o in live if o.plan.creates_person), key=lambda o: o.plan.object_name)
+        for n, chunk in enumerate(_chunks(creates)):
+            people = WriteRequest(f"newPeople{n}", PEOPLE_CREATE, chunk, [self._person(o) for o in chunk])
+            joining = [(i, o) for i, o in enumerate(chunk) if o.plan.member_fields is not None]
+            members = [self._member(o, f"@{{newPeople{n}[{i}].id}}") for i, o in joining]
+            joiners = [o for _, o in joining]
+            units.append([people, WriteRequest(f"newMembers{n}", NEW_MEMBERS_CREATE, joiners, members)]
+                         if joining else [people])
+        known = [o for o in live if o.plan.person_id]
+        joins = [o for o in known if o.plan.member_fields is not None]
+        groups = [
+            ("peopleUpdates", PEOPLE_UPDATE, [o for o in known if o.plan.person_fields is not None],
+             self._person),
+            ("members", MEMBERS_CREATE, [o for o in joins if not o.plan.member_id], self._member),
+            ("memberUpdates", MEMBERS_UPDATE, [o for o in joins if o.plan.member_id], self._member_update),
+        ]
+        for name, kind, group, record in groups:
+            for n, chunk in enumerate(_chunks(group)):
+                units.append([WriteRequest(f"{name}{n}", kind, chunk, [record(o) for o in chunk])])
+        return units
 
-    def _created(self, outcome: Outcome, result: dict[str, Any], object_name: str) -> list[Outcome]:
+    def _person(self, outcome: Outcome) -> dict[str, Any]:
+        """A Lead or Contact record: a create without Id, an update by Id (mixed types in one request)."""
+        plan = outcome.plan
+        person_id = {"Id": plan.person_id} if plan.person_id else {}
+        return {"attributes": {"type": plan.object_name}, **person_id, **(plan.person_fields or {})}
+
+    def _member(self, outcome: Outcome, person_id: str = "") -> dict[str, Any]:
+        person_key = "ContactId" if outcome.plan.object_name == CONTACT else "LeadId"
+        return {
+            "attributes": {"type": MEMBER},
+            "CampaignId": self.setup.campaign_id,
+            person_key: person_id or outcome.plan.person_id,
+            **(outcome.plan.member_fields or {}),
+        }
+
+    def _member_update(self, outcome: Outcome) -> dict[str, Any]:
+        fields = outcome.plan.member_fields or {}
+        return {"attributes": {"type": MEMBER}, "Id": outcome.plan.member_id, **fields}
+
+    # --- Reading the answers ---------------------------------------------------------------------------
+
+    def _apply(self, request: WriteRequest, unresolved: list[Outcome], unjoined: list[Outcome],
+               already: list[Outcome]) -> None:
+        if request.status >= 400:
+            if request.kind == NEW_MEMBERS_CREATE:
+                unjoined.extend(request.outcomes)  # a person of this create failed: the reference is empty
+                return
+            error = _first_error(request.body)
+            for outcome in request.outcomes:
+                if request.status >= 500:
+                    outcome.retry = True
+                else:
+                    self._fail(outcome, error)
+            return
+        for outcome, result in zip(request.outcomes, request.body or [], strict=True):
+            if request.kind == PEOPLE_CREATE:
+                unresolved += self._created(outcome, result)
+            elif request.kind in (MEMBERS_CREATE, NEW_MEMBERS_CREATE):
+                already += self._member_created(outcome, result)
+            elif result.get("success"):
+                if request.kind == PEOPLE_UPDATE:
+                    self.stats.updated_records += 1
+                else:
+                    self.stats.members_updated += 1
+            else:
+                self._fail(outcome, _first_error(result))
+
+    def _created(self, outcome: Outcome, result: dict[str, Any]) -> list[Outcome]:
         """Record one create result; returns [outcome] when a duplicate rule hid the record to link to."""
         if result.get("success"):
             outcome.plan.person_id = result["id"]
-            if object_name == LEAD:
+            if outcome.plan.object_name == LEAD:
                 self.stats.created_leads += 1
             else:
                 self.stats.created_contacts += 1
             return []
         error = _first_error(result)
-        if (error.get("statusCode") or error.get("errorCode")) != "DUPLICATES_DETECTED":
+        if _code(error) != "DUPLICATES_DETECTED":
             self._fail(outcome, error)
             return []
         found = duplicate_id(error)
@@ -153,9 +240,23 @@ class BatchExecutor:
             return []
         return [outcome]
 
+    def _member_created(self, outcome: Outcome, result: dict[str, Any]) -> list[Outcome]:
+        """Record one membership create; returns [outcome] when it was already a member."""
+        error = _first_error(result)
+        if result.get("success"):
+            outcome.plan.member_id = result["id"]
+            self.stats.members_created += 1
+        elif _code(error) == "DUPLICATE_VALUE":
+            return [outcome]
+        else:
+            self._fail(outcome, error)
+        return []
+
     def _link(self, outcome: Outcome, object_name: str, record_id: str, why: str) -> None:
         outcome.plan.object_name, outcome.plan.person_id = object_name, record_id
         outcome.plan.notes.append(f"Linked to existing {object_name} {record_id}: {why}.")
+
+    # --- The repairs: extra calls only when something went wrong -------------------------------------
 
     def _link_duplicates(self, outcomes: list[Outcome]) -> None:
         """DUPLICATES_DETECTED without the matched record's Id: look the emails up again."""
@@ -173,47 +274,23 @@ class BatchExecutor:
                 self._fail(outcome, {"statusCode": "DUPLICATES_DETECTED",
                                      "message": "A duplicate rule blocked the creation and named no record."})
 
-    # --- CampaignMembers -----------------------------------------------------------------------------
+    def _create_members(self, outcomes: list[Outcome], already: list[Outcome]) -> None:
+        """The memberships a halted subrequest did not create, in plain Collections calls."""
+        for chunk in _chunks(outcomes):
+            self.guard()
+            for outcome, result in zip(chunk, self.client.collection_create([self._member(o) for o in chunk]),
+                                       strict=True):
+                already += self._member_created(outcome, result)
 
-    def _write_members(self) -> None:
-        live = [o for o in self._live() if o.plan.person_id and o.plan.member_fields is not None]
-        creates = [o for o in live if not o.plan.member_id]
-        already: list[Outcome] = []
-        for chunk in _chunks(creates):
-            records = [self._member_record(o) for o in chunk]
+    def _update_members(self, outcomes: list[Outcome]) -> None:
+        for chunk in _chunks(outcomes):
             self.guard()
-            for outcome, result in zip(chunk, self.client.collection_create(records), strict=True):
-                error = _first_error(result)
-                if result.get("success"):
-                    outcome.plan.member_id = result["id"]
-                    self.stats.members_created += 1
-                elif (error.get("statusCode") or error.get("errorCode")) == "DUPLICATE_VALUE":
-                    already.append(outcome)
-                else:
-                    self._fail(outcome, error)
-        if already:
-            self._find_members(already)
-        updates = [o for o in live if o.plan.member_id and o not in creates] + already
-        for chunk in _chunks([o for o in updates if o.plan.member_id and not o.error_code]):
-            records = [
-                {"attributes": {"type": MEMBER}, "Id": o.plan.member_id, **o.plan.member_fields}
-                for o in chunk
-            ]
-            self.guard()
+            records = [self._member_update(o) for o in chunk]
             for outcome, result in zip(chunk, self.client.collection_update(records), strict=True):
                 if result.get("success"):
                     self.stats.members_updated += 1
                 else:
                     self._fail(outcome, _first_error(result))
-
-    def _member_record(self, outcome: Outcome) -> dict[str, Any]:
-        person_key = "ContactId" if outcome.plan.object_name == CONTACT else "LeadId"
-        return {
-            "attributes": {"type": MEMBER},
-            "CampaignId": self.setup.campaign_id,
-            person_key: outcome.plan.person_id,
-            **outcome.plan.member_fields,
-        }
 
     def _find_members(self, outcomes: list[Outcome]) -> None:
         """DUPLICATE_VALUE: "already a member". Find those members by person Id to update them."""

@@ -17,6 +17,8 @@ CAMPAIGN = "World Tour Paris 2026"
 def worker_env(salesforce_emulator_server):
     return {
         "SALESFORCE_CA_BUNDLE": str(salesforce_emulator_server.ca_path),
+        # The emulator's instance URL is not a Salesforce host: allowed, so token refreshes may reach it.
+        "SALESFORCE_EXTRA_LOGIN_HOSTS": salesforce_emulator_server.url,
         "SYNC_PAUSE_SECONDS": "3",
         "SYNC_SWEEP_SECONDS": "2",
         "SALESFORCE_TIMEOUT_SECONDS": "3",

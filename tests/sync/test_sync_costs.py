@@ -1,8 +1,18 @@
-"""What a sync costs in Salesforce API calls, counted by the emulator (counts, not time)."""
+"""What a sync costs in Salesforce API calls, counted by the emulator (counts, not time).
 
-from events.services import participant_update
+The pattern: per batch of up to 200 participants, one Composite of look-ups and one Composite carrying every
+write as sObject Collections subrequests; the three object describes once per setup."""
+
+from events.services import participant_create, participant_update
 from sync.services import force_sync_start
-from tests.sync.conftest import add_participants, duplicates, settled, states, wait_until
+from tests.sync.conftest import add_participants, campaign_id, duplicates, settled, states, wait_until
+
+DESCRIBES = 3
+
+
+def _calls(emulator, endpoint=None):
+    stats = emulator.stats()
+    return stats["by_endpoint"].get(endpoint, 0) if endpoint else stats["api_calls"]
 
 
 def test_forced_sync_of_2000_new_participants_then_resync_then_one_live_change_stay_within_budget(
@@ -12,23 +22,57 @@ def test_forced_sync_of_2000_new_participants_then_resync_then_one_live_change_s
     add_participants(event, 2000)
     force_sync_start(event=event)
     wait_until(settled(event), timeout=300, message="the forced sync")
-    fresh_calls = salesforce_emulator.stats()["api_calls"]
+    fresh_calls = _calls(salesforce_emulator)
     assert states(event) == {"synced": 2000}
     assert fresh_calls / 2000 <= 0.03
+    assert fresh_calls <= DESCRIBES + 10 * 2  # ten batches: a look-up Composite and a write Composite each
+    assert _calls(salesforce_emulator, "POST /composite/sobjects") == 0  # every write went inside a Composite
     assert duplicates(salesforce_emulator) == 0
     leads = {r["Email"]: r for r in salesforce_emulator.records("Lead")}
     assert all(f"person{i}@example.org" in leads for i in range(2000))
+    # Each membership was created by reference to its own Lead, created in the same call.
+    campaign = campaign_id(salesforce_emulator)
+    member_of = {m["LeadId"]: m["Id"] for m in salesforce_emulator.records("CampaignMember")
+                 if m["CampaignId"] == campaign and m.get("LeadId")}
+    for participant in event.participants.all():
+        assert participant.salesforce_id == leads[participant.email]["Id"]
+        assert participant.salesforce_campaign_member_id == member_of[participant.salesforce_id]
 
     assert force_sync_start(event=event).started
     wait_until(settled(event), timeout=120, message="the re-sync")
-    resync_calls = salesforce_emulator.stats()["api_calls"] - fresh_calls
+    resync_calls = _calls(salesforce_emulator) - fresh_calls
     assert resync_calls / 2000 <= 0.01
     assert states(event) == {"synced": 2000}
 
-    before = salesforce_emulator.stats()["api_calls"]
+    before = _calls(salesforce_emulator)
     participant = event.participants.get(email="person7@example.org")
     participant_update(participant=participant, values={"job_title": "Chief Listener"})
     wait_until(settled(event), timeout=60, message="the live change")
-    assert salesforce_emulator.stats()["api_calls"] - before <= 2
+    assert _calls(salesforce_emulator) - before <= 2
     lead = next(r for r in salesforce_emulator.records("Lead") if r["Email"] == "person7@example.org")
     assert lead["Title"] == "Chief Listener"
+
+
+def test_one_new_participant_arriving_live_costs_2_api_calls_one_look_up_composite_one_write_composite(
+    connected_event, salesforce_emulator, sync_worker
+):
+    event = connected_event
+    participant_create(event=event, values={"email": "first@example.org", "last_name": "First",
+                                            "is_registered": True})
+    wait_until(settled(event), message="the first live sync (it also describes the objects, once)")
+    before, composites = _calls(salesforce_emulator), _calls(salesforce_emulator, "POST /composite")
+
+    participant_create(event=event, values={"email": "new.arrival@example.org", "first_name": "New",
+                                            "last_name": "Arrival", "job_title": "Speaker",
+                                            "is_registered": True})
+    wait_until(settled(event), message="the live sync of the new participant")
+    assert _calls(salesforce_emulator) - before == 2
+    assert _calls(salesforce_emulator, "POST /composite") - composites == 2
+    lead = next(r for r in salesforce_emulator.records("Lead") if r["Email"] == "new.arrival@example.org")
+    assert lead["Title"] == "Speaker"
+    members = [m for m in salesforce_emulator.records("CampaignMember") if m.get("LeadId") == lead["Id"]]
+    assert [m["Status"] for m in members] == ["Registered"]
+    participant = event.participants.get(email="new.arrival@example.org")
+    assert participant.salesforce_sync_state == "synced" and participant.salesforce_sync_date
+    assert participant.salesforce_id == lead["Id"]
+    assert participant.salesforce_campaign_member_id == members[0]["Id"]

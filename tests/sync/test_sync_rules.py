@@ -60,6 +60,8 @@ def test_no_lead_creation_makes_contacts_and_force_button_starts_one_run_at_a_ti
                                                 "is_registered": True})
     wait_until(settled(event), message="the live sync")
     client.force_login(user)
+    # A run of 3 unchanged people is one look-up: held 1 s, so the second click surely meets it running.
+    salesforce_emulator.set_faults(latency_ms=1000)
     url = f"/events/{event.slug}/salesforce/force-sync/"
     first = client.post(url, follow=True)
     second = client.post(url, follow=True)

@@ -5,7 +5,7 @@ import time
 import psutil
 
 from connector.models import ConnectionHealth, SalesforceConnection, SalesforceSetup
-from events.models import ParticipantField
+from events.models import Participant, ParticipantField
 from events.services import participant_create, participant_update
 from salesforce_emulator import ids
 from sync.emulator_link import event_connect_to_emulator, event_setup_for_campaign
@@ -73,7 +73,8 @@ def test_daily_limit_exceeded_stops_the_run_at_once_and_it_resumes_by_itself(
     connected_event, salesforce_emulator, sync_worker
 ):
     event = connected_event
-    salesforce_emulator.set_faults(daily_api_limit=8)  # 3 describes, one batch, then the limit mid-batch
+    # 3 describes, one batch (look-up, writes), the second batch's look-up, then the limit before its writes
+    salesforce_emulator.set_faults(daily_api_limit=6)
     add_participants(event, 600)
     force_sync_start(event=event)
     wait_until(lambda: EventSync.objects.filter(event=event, paused_until__isnull=False).exists(),
@@ -162,6 +163,40 @@ def test_per_record_errors_fail_only_that_participant_with_salesforce_reason(
     assert event.participants.get(email="gold@example.org").salesforce_sync_date is None
 
 
+def test_a_batch_where_one_lead_create_fails_still_gives_every_other_new_person_their_campaign_membership(
+    connected_event, salesforce_emulator, sync_worker
+):
+    event = connected_event
+    # Refused Leads in the middle and at the end of the batch: their references into the create's results
+    # have no value, so Salesforce halts the whole "memberships of new people" subrequest.
+    add_participants(event, 10)
+    Participant.objects.bulk_create([Participant(event=event, email="not-an-email@", last_name="X",
+                                                 is_registered=True, change_counter=1)])
+    add_participants(event, 20, start=10)
+    Participant.objects.bulk_create([Participant(event=event, email="rejected@example.org", last_name="R",
+                                                 company="ACME [reject]", is_registered=True,
+                                                 change_counter=1)])
+    force_sync_start(event=event)
+    wait_until(settled(event), message="the forced sync")
+    failed = dict(event.participants.filter(salesforce_sync_state="failed").values_list("email",
+                                                                                         "salesforce_error_code"))
+    assert failed == {"not-an-email@": "INVALID_EMAIL_ADDRESS",
+                      "rejected@example.org": "FIELD_CUSTOM_VALIDATION_EXCEPTION"}
+    assert states(event)["synced"] == 30
+    leads = {r["Email"]: r["Id"] for r in salesforce_emulator.records("Lead")}
+    campaign = campaign_id(salesforce_emulator)
+    members = {m["LeadId"]: m for m in salesforce_emulator.records("CampaignMember")
+               if m["CampaignId"] == campaign and m.get("LeadId")}
+    for participant in event.participants.filter(salesforce_sync_state="synced"):
+        member = members[leads[participant.email]]
+        assert member["Status"] == "Registered"
+        assert participant.salesforce_campaign_member_id == member["Id"]
+    assert "not-an-email@" not in leads and "rejected@example.org" not in leads
+    assert duplicates(salesforce_emulator) == 0
+    # The halted memberships cost one plain Collections create, only in this error case.
+    assert _calls(salesforce_emulator, "POST /composite/sobjects") == 1
+
+
 def test_duplicate_rule_on_create_links_to_the_record_it_names(
     connected_event, salesforce_emulator, sync_worker
 ):
@@ -185,6 +220,7 @@ def test_duplicate_rule_on_create_links_to_the_record_it_names(
     assert any("duplicate rule" in note for note in participant.salesforce_warnings)
     members = [m for m in salesforce_emulator.records("CampaignMember") if m.get("LeadId") == leads[0]["Id"]]
     assert len(members) == 1
+    assert participant.salesforce_campaign_member_id == members[0]["Id"]
 
 
 def test_worker_killed_in_the_middle_of_a_batch_redoes_it_without_duplicates(
@@ -194,7 +230,9 @@ def test_worker_killed_in_the_middle_of_a_batch_redoes_it_without_duplicates(
     salesforce_emulator.set_faults(latency_ms=300)
     add_participants(event, 400)
     force_sync_start(event=event)
-    wait_until(lambda: _calls(salesforce_emulator, "POST /composite/sobjects") >= 1, message="the creates")
+    # The look-up is counted: the write Composite is on its way (and held 300 ms by the latency), so the
+    # kill lands while Salesforce writes what the worker will never hear about.
+    wait_until(lambda: _calls(salesforce_emulator, "POST /composite") >= 1, message="the look-up")
     children = psutil.Process(sync_worker.process.pid).children(recursive=True)
     assert children and states(event)["pending"] == 400  # killed while the first batch is in flight
     for child in children:

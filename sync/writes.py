@@ -1,0 +1,80 @@
+"""A batch's writes as sObject Collections subrequests of Composite calls (SALESFORCE.md §3).
+
+A Composite counts as one API call whatever it carries, and takes Collections subrequests since v43: so
+creating the new people, updating the known ones and writing every membership costs one call per batch.
+The memberships of people created in the same call name them by reference into the create's result list,
+`"LeadId": "@{newPeople0[3].id}"`; when that create failed the reference has no value and Salesforce halts
+that whole subrequest (400 PROCESSING_HALTED), which the executor repairs with one more call.
+
+Salesforce allows 25 subrequests per Composite, at most 5 of them queries or sObject Collections: every
+subrequest here is a Collections one, so a Composite holds at most 5, and a people create always travels
+with the memberships that refer to it (a reference only reaches a subrequest of the same Composite)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+
+if TYPE_CHECKING:
+    from connector.salesforce.client import SalesforceClient
+    from sync.executor import Outcome
+
+COMPOSITE_COLLECTIONS = 5
+
+PEOPLE_CREATE = "people_create"
+PEOPLE_UPDATE = "people_update"
+MEMBERS_CREATE = "members_create"  # memberships of people Salesforce already had
+NEW_MEMBERS_CREATE = "new_members_create"  # memberships of people created in the same Composite
+MEMBERS_UPDATE = "members_update"
+
+
+def collections_url() -> str:
+    return f"/services/data/v{settings.SALESFORCE_API_VERSION}/composite/sobjects"
+
+
+@dataclass
+class WriteRequest:
+    """One Collections subrequest: its records (≤ 200) and the outcome each one belongs to, in order."""
+
+    reference: str
+    kind: str
+    outcomes: list[Outcome]
+    records: list[dict[str, Any]]
+    status: int = 0  # the subrequest's httpStatusCode once sent
+    body: Any = None  # one result per record (status 200), or an error list
+
+    @property
+    def method(self) -> str:
+        return "PATCH" if self.kind in (PEOPLE_UPDATE, MEMBERS_UPDATE) else "POST"
+
+    def subrequest(self) -> dict[str, Any]:
+        # allOrNone false inside too: one refused record must not roll back the other 199.
+        return {
+            "method": self.method,
+            "url": collections_url(),
+            "referenceId": self.reference,
+            "body": {"allOrNone": False, "records": self.records},
+        }
+
+
+def pack(units: list[list[WriteRequest]]) -> list[list[WriteRequest]]:
+    """Group subrequests into Composite calls of at most COMPOSITE_COLLECTIONS, never splitting a unit
+    (a people create and the memberships referring to it)."""
+    calls: list[list[WriteRequest]] = []
+    for unit in units:
+        if not calls or len(calls[-1]) + len(unit) > COMPOSITE_COLLECTIONS:
+            calls.append([])
+        calls[-1].extend(unit)
+    return calls
+
+
+def send(client: SalesforceClient, call: list[WriteRequest]) -> None:
+    """One Composite call (allOrNone false: subrequests that do not depend on a failed one still run);
+    fills each request's status and body."""
+    answers = {a.get("referenceId"): a for a in client.composite([r.subrequest() for r in call])}
+    for request in call:
+        answer = answers.get(request.reference) or {}
+        request.status = int(answer.get("httpStatusCode") or 500)
+        request.body = answer.get("body")
