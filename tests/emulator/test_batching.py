@@ -212,6 +212,26 @@ def test_composite_reference_to_a_missing_value_is_processing_halted(sf):
     )
 
 
+def test_composite_refuses_a_sixth_subrequest_that_is_a_query_or_an_sobject_collection(sf):
+    query = {"method": "GET", "url": "/services/data/v62.0/query/?q=SELECT+Id+FROM+Lead"}
+    collection = {
+        "method": "POST",
+        "url": "/services/data/v62.0/composite/sobjects",
+        "body": {"records": [{"attributes": {"type": "Lead"}, "LastName": "X", "Company": "C"}]},
+    }
+    five = [{**query, "referenceId": f"q{i}"} for i in range(3)]
+    five += [{**collection, "referenceId": f"c{i}"} for i in range(2)]
+    answer = sf.restful("composite", method="POST", json={"compositeRequest": five})
+    assert [r["httpStatusCode"] for r in answer["compositeResponse"]] == [200, 200, 200, 200, 200]
+    with pytest.raises(SalesforceMalformedRequest) as refused:
+        sf.restful(
+            "composite",
+            method="POST",
+            json={"compositeRequest": [*five, {**collection, "referenceId": "c9"}]},
+        )
+    assert refused.value.content[0]["errorCode"] == "LIMIT_EXCEEDED"
+
+
 def test_composite_limits_25_subrequests_and_5_queries(sf):
     query = {"method": "GET", "url": "/services/data/v62.0/query/?q=SELECT+Id+FROM+Lead"}
     with pytest.raises(SalesforceMalformedRequest):
