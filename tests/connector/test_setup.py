@@ -232,7 +232,7 @@ def test_check_setup_compares_remaining_api_calls_with_a_full_sync(event, connec
     ParticipantFactory.create_batch(3, event=event)
     emulator.set_faults(api_calls_used=emulator.stats()["daily_api_limit"] - 2)
     check = setup_check(event=event)
-    assert check.api_calls_needed == estimated_api_calls(3) == 3
+    assert check.api_calls_needed == estimated_api_calls(3) == 2
     assert any("API calls left today" in error for error in check.errors)
 
 
@@ -283,7 +283,7 @@ def test_force_sync_button_is_disabled_with_a_reason_until_valid(organizer, even
 
 
 def test_api_estimate_is_three_calls_per_two_hundred_participants():
-    assert [estimated_api_calls(n) for n in (0, 1, 200, 201, 2000)] == [0, 3, 3, 6, 30]
+    assert [estimated_api_calls(n) for n in (0, 1, 200, 201, 2000)] == [0, 2, 2, 4, 20]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -345,5 +345,5 @@ def test_campaign_resolution_saves_only_a_campaign_the_name_designates(event, co
 def test_the_estimate_puts_our_calls_next_to_the_reference_products(event):
     ParticipantFactory.create_batch(4, event=event)
     estimate = sync_estimate(event=event)
-    assert (estimate.participants, estimate.api_calls, estimate.reference_calls) == (4, 3, 12)
-    assert estimate.calls_per_participant == 0.75
+    assert (estimate.participants, estimate.api_calls, estimate.reference_calls) == (4, 2, 12)
+    assert estimate.calls_per_participant == 0.5
