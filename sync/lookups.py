@@ -37,18 +37,22 @@ def _query_subrequest(soql: str, reference: str) -> dict[str, Any]:
 
 
 def composite_queries(client: SalesforceClient, queries: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
-    """Run up to five SOQL queries as one Composite call; {reference: records}."""
-    answers = client.composite([_query_subrequest(soql, ref) for ref, soql in queries.items()])
-    results: dict[str, list[dict[str, Any]]] = {}
-    for answer in answers:
-        reference, body = answer.get("referenceId"), answer.get("body")
-        status = int(answer.get("httpStatusCode") or 200)
-        if status >= 400:
-            raise from_status(status, body)
-        records = list((body or {}).get("records", []))
-        if not (body or {}).get("done", True):
-            records = client.query(queries[reference])  # more than one page: rare, paged the plain way
-        results[reference] = records
+    """Run up to five SOQL queries as one Composite call; {reference: records}. A result of more than one
+    page is followed by its nextRecordsUrl (a short locator path) in a further Composite, never by the
+    query again as a plain GET: 200 long emails do not fit in a URL."""
+    results: dict[str, list[dict[str, Any]]] = {reference: [] for reference in queries}
+    subrequests = [_query_subrequest(soql, reference) for reference, soql in queries.items()]
+    while subrequests:
+        answers = client.composite(subrequests)
+        subrequests = []
+        for answer in answers:
+            reference, body = answer.get("referenceId"), answer.get("body") or {}
+            status = int(answer.get("httpStatusCode") or 200)
+            if status >= 400:
+                raise from_status(status, body)
+            results[reference].extend(body.get("records", []))
+            if not body.get("done", True) and body.get("nextRecordsUrl"):
+                subrequests.append({"method": "GET", "url": body["nextRecordsUrl"], "referenceId": reference})
     return results
 
 

@@ -82,3 +82,32 @@ def test_force_sync_and_progress_are_404_for_someone_not_member_of_the_event(con
     assert client.post(f"/events/{connected_event.slug}/salesforce/force-sync/").status_code == 404
     assert client.get(f"/events/{connected_event.slug}/salesforce/sync-progress/").status_code == 404
     assert not connected_event.sync_runs.exists()
+
+
+def test_a_look_up_of_more_than_one_page_follows_it_inside_composite_and_links_the_newest_match(
+    connected_event, salesforce_emulator, sync_worker
+):
+    from salesforce_emulator import ids
+
+    event = connected_event
+    # 2,001 Contacts share one email: Salesforce answers 2,000 records a page, the newest is on page two.
+    store = salesforce_emulator.emulator.store
+    template = next(iter(store.records("Contact")))
+    with store.write_lock:
+        tx = store.begin()
+        for i in range(2001):
+            stamp = f"2025-01-01T00:{i // 60:02d}:{i % 60:02d}.000+0000"
+            tx.put({**template, "Id": ids.new_record_id("Contact"), "Email": "many@example.org",
+                    "LastName": f"Many {i}", "CreatedDate": stamp, "LastModifiedDate": stamp})
+        tx.commit()
+    newest = [r for r in salesforce_emulator.records("Contact") if r["Email"] == "many@example.org"][-1]
+    assert newest["LastName"] == "Many 2000"
+    participant_create(event=event, values={"email": "many@example.org", "last_name": "Many",
+                                            "is_registered": True})
+    wait_until(settled(event), message="the live sync")
+    participant = event.participants.get()
+    assert participant.salesforce_sync_state == "synced"
+    assert participant.salesforce_id == newest["Id"]
+    by_endpoint = salesforce_emulator.stats()["by_endpoint"]
+    assert by_endpoint.get("GET /query", 0) == 0  # every page went inside a Composite
+    assert by_endpoint["POST /composite"] == 3  # look-up, its second page, the writes
