@@ -18,13 +18,17 @@ what the crashed run already created instead of creating it again."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from connector.salesforce.client import COLLECTION_SIZE, SalesforceClient
+from connector.salesforce.client import SalesforceClient
 from connector.salesforce.errors import TRANSIENT_CODES
 from sync import lookups, writes
+from sync.answers import chunks as _chunks
+from sync.answers import duplicate_id, object_of
+from sync.answers import error_code as _code
+from sync.answers import first_error as _first_error
 from sync.planner import (
     CONTACT,
     LEAD,
@@ -70,39 +74,6 @@ class Outcome:
     @property
     def live(self) -> bool:
         return not (self.plan.deferred or self.error_code or self.retry)
-
-
-def object_of(record_id: str) -> str:
-    return {"003": CONTACT, "00Q": LEAD}.get(record_id[:3], "")
-
-
-def _chunks(items: Sequence[Any], size: int = COLLECTION_SIZE) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield list(items[start : start + size])
-
-
-def _first_error(result: Any) -> dict[str, Any]:
-    """The first error of a Collections result ({"errors": [...]}) or of an error body ([{...}])."""
-    if isinstance(result, dict):
-        result = result.get("errors")
-    errors = result if isinstance(result, list) and result else [{}]
-    return errors[0] if isinstance(errors[0], dict) else {}
-
-
-def _code(error: dict[str, Any]) -> str:
-    return error.get("statusCode") or error.get("errorCode") or ""
-
-
-def duplicate_id(error: dict[str, Any]) -> str:
-    """The Id of the record a DUPLICATES_DETECTED error names, when Salesforce says it (the single-record
-    answer does, under the misspelt key `duplicateResut`; a Collections result may not)."""
-    result = error.get("duplicateResult") or error.get("duplicateResut") or {}
-    for match in result.get("matchResults") or []:
-        for found in match.get("matchRecords") or []:
-            record_id = (found.get("record") or {}).get("Id")
-            if record_id:
-                return record_id
-    return ""
 
 
 @dataclass

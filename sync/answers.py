@@ -1,0 +1,42 @@
+"""Reading Salesforce's answers to the batch's calls: error shapes, record Id prefixes, chunking."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from connector.salesforce.client import COLLECTION_SIZE
+from sync.planner import CONTACT, LEAD
+
+
+def object_of(record_id: str) -> str:
+    return {"003": CONTACT, "00Q": LEAD}.get(record_id[:3], "")
+
+
+def chunks(items: Sequence[Any], size: int = COLLECTION_SIZE) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def first_error(result: Any) -> dict[str, Any]:
+    """The first error of a Collections result ({"errors": [...]}) or of an error body ([{...}])."""
+    if isinstance(result, dict):
+        result = result.get("errors")
+    errors = result if isinstance(result, list) and result else [{}]
+    return errors[0] if isinstance(errors[0], dict) else {}
+
+
+def error_code(error: dict[str, Any]) -> str:
+    return error.get("statusCode") or error.get("errorCode") or ""
+
+
+def duplicate_id(error: dict[str, Any]) -> str:
+    """The Id of the record a DUPLICATES_DETECTED error names, when Salesforce says it (the single-record
+    answer does, under the misspelt key `duplicateResut`; a Collections result may not)."""
+    result = error.get("duplicateResult") or error.get("duplicateResut") or {}
+    for match in result.get("matchResults") or []:
+        for found in match.get("matchRecords") or []:
+            record_id = (found.get("record") or {}).get("Id")
+            if record_id:
+                return record_id
+    return ""
