@@ -3,12 +3,11 @@ recording each participant's outcome."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from connector.describe import describe_compact
@@ -34,7 +33,8 @@ class Claimed:
 
 def batch_claim(*, event: Event, size: int = BATCH_SIZE) -> Claimed:
     """Up to `size` pending participants, with the change counter each had. Called under the org lock,
-    so no other flush of this event holds them; the counter decides at the end what may be marked synced."""
+    which the flush keeps (extended before every call, LockLost otherwise) until it has recorded the
+    outcomes, so no other flush holds them; the counter decides at the end what may be marked synced."""
     rows = list(
         event.participants.filter(salesforce_sync_state=SyncState.PENDING).order_by("id")[:size]
     )
@@ -66,11 +66,15 @@ def _lengths(fields: dict[str, dict[str, Any]]) -> dict[str, int]:
     }
 
 
-def planner_setup(*, event: Event, setup: SalesforceSetup, client: SalesforceClient) -> PlannerSetup:
-    """The planner's view of the setup; field lengths from the describe cache, described once when missing."""
+def planner_setup(
+    *, event: Event, setup: SalesforceSetup, client: SalesforceClient, guard: Callable[[], None]
+) -> PlannerSetup:
+    """The planner's view of the setup; field lengths from the describe cache, described once when missing
+    (`guard` runs before each describe call, as before every call of the flush)."""
     cache = dict(setup.describe_cache or {})
     missing = [name for name in (LEAD, CONTACT, MEMBER) if not cache.get(name)]
     for name in missing:
+        guard()
         cache[name] = describe_compact(client.describe(name))
     if missing:
         SalesforceSetup.objects.filter(pk=setup.pk).update(describe_cache=cache)
@@ -138,17 +142,3 @@ def outcomes_record(*, outcomes: Sequence[Outcome], counters: dict[int, int]) ->
 def pending_count(*, event: Event) -> int:
     return event.participants.filter(salesforce_sync_state=SyncState.PENDING).count()
 
-
-def events_with_pending_ids() -> list[int]:
-    """Events whose pending participants the sync may send now (tile active, connected)."""
-    return list(
-        Event.objects.filter(
-            participants__salesforce_sync_state=SyncState.PENDING,
-            salesforce_connection__is_active=True,
-            salesforce_connection__health="connected",
-        )
-        .filter(Q(sync_state__isnull=True) | Q(sync_state__paused_until__isnull=True)
-                | Q(sync_state__paused_until__lte=timezone.now()))
-        .values_list("pk", flat=True)
-        .distinct()
-    )

@@ -1,20 +1,39 @@
 """One flush of an event: the checks, the per-org lock, one batch through the executor, the bookkeeping,
-and what happens on each kind of failure (the client's error taxonomy decides)."""
+and what happens on each kind of failure (the client's error taxonomy decides).
+
+A flush is one link of the event's single chain (sync.locks: the flush key): it ends by handing the claim
+to its successor (the next batch, or the same one after a pause, a busy lock or a backoff) or by releasing
+it (nothing pending, or waiting for the organizer)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from connector.salesforce.errors import ApiLimitExceeded, AuthorizationRevoked, SalesforceError
+from connector.salesforce.errors import (
+    ApiLimitExceeded,
+    AuthorizationRevoked,
+    SalesforceError,
+    SessionExpired,
+    TransientError,
+)
 from events.models import Event
-from sync import batches, services
+from sync import batches, selectors, services
 from sync.executor import BatchExecutor, BatchStats
-from sync.locks import org_lock_acquire, org_lock_release
+from sync.locks import (
+    LockLost,
+    OrgLockKeeper,
+    flush_owns,
+    flush_release,
+    lock_ttl_ms,
+    org_lock_acquire,
+    org_lock_release,
+)
 from sync.models import EventSync, SyncRun
 
 logger = logging.getLogger(__name__)
@@ -26,8 +45,18 @@ class ApiUsageHigh(ApiLimitExceeded):
     """Our own stop: the org's usage passed SALESFORCE_API_USAGE_PAUSE_SHARE of its daily allowance."""
 
 
-def usage_guard(client) -> Callable[[], None]:
+@dataclass(frozen=True)
+class Next:
+    countdown: float | None = None  # the chain goes on after this many seconds; None: it ends
+    recheck: bool = False  # on ending: start again if a change arrived while the claim was held
+
+
+def flush_guard(*, client, keeper: OrgLockKeeper) -> Callable[[], None]:
+    """Run before every Salesforce call: the org lock must still be ours (LockLost otherwise), and the
+    org's API usage below the pause share."""
+
     def guard() -> None:
+        keeper.check()
         usage = client.api_usage
         if usage and usage[1] and usage[0] / usage[1] >= settings.SALESFORCE_API_USAGE_PAUSE_SHARE:
             used, allowed = usage
@@ -37,89 +66,120 @@ def usage_guard(client) -> Callable[[], None]:
     return guard
 
 
-def _paused_for(event: Event) -> float:
+def _wait_seconds(event: Event) -> float:
+    """How long the event must not call Salesforce: a pause for the API limit or a backoff."""
     state = EventSync.objects.filter(event=event).first()
-    if state and state.paused_until and state.paused_until > timezone.now():
-        return (state.paused_until - timezone.now()).total_seconds()
-    return 0.0
+    now = timezone.now()
+    moments = [m for m in (state.paused_until, state.next_attempt_at) if m and m > now] if state else []
+    return max((m - now).total_seconds() for m in moments) if moments else 0.0
 
 
 def flush_one_batch(*, event_id: int, task_id: str) -> None:
-    from connector.selectors import connection_for_event, setup_for_event, setup_is_valid
-
     event = Event.objects.filter(pk=event_id).first()
     if event is None:
         logger.info("Flush of event %s skipped: the event no longer exists", event_id)
         return
-    services.flush_started(event_id=event_id)
-    paused = _paused_for(event)
-    if paused:
-        services.flush_enqueue(event_id=event_id, countdown=paused + 1, coalesce=False)
+    running_for = lock_ttl_ms() / 1000 + services.FLUSH_CLAIM_MARGIN_SECONDS
+    if not flush_owns(event_id=event_id, task_id=task_id, seconds=running_for):
+        logger.info("Flush %s of event %s stops: another flush of the event is queued or running", task_id,
+                    event_id)
         return
+    try:
+        step = _flush(event=event, task_id=task_id)
+    except BaseException:
+        flush_release(event_id=event_id, task_id=task_id)  # the sweep starts the chain again
+        raise
+    if step.countdown is not None:
+        services.flush_enqueue(event_id=event_id, countdown=step.countdown, chain_of=task_id)
+        return
+    flush_release(event_id=event_id, task_id=task_id)
+    # A change committed while the claim was held enqueued nothing: look once more, now it is released.
+    if step.recheck and batches.pending_count(event=event):
+        services.flush_enqueue(event_id=event_id)
+
+
+def _flush(*, event: Event, task_id: str) -> Next:
+    from connector.selectors import connection_for_event, setup_for_event, setup_is_valid
+
+    wait = _wait_seconds(event)
+    if wait:
+        return Next(wait + 1)
+    halt = selectors.event_halt(event=event)
+    if halt:
+        services.runs_note(event=event, note=f"Stopped: {halt.halted_reason}. {services.HALT_HELP}")
+        return Next()
     valid, reason = setup_is_valid(event)
     if not valid:
-        logger.info("Flush of event %s skipped: %s", event_id, reason)
+        logger.info("Flush of event %s skipped: %s", event.pk, reason)
         services.runs_note(event=event, note=f"Waiting: {reason}")
-        return
+        return Next()
     if not batches.pending_count(event=event):
         services.runs_finish(event=event)
-        return
+        return Next(recheck=True)
     connection = connection_for_event(event)
     org_key = connection.org_id or f"event-{event.pk}"
     if not org_lock_acquire(org_key=org_key, token=task_id):
-        # Another event of this org (or an earlier flush) is writing: come back shortly, don't block a worker.
-        services.flush_enqueue(event_id=event_id, countdown=LOCK_BUSY_RETRY_SECONDS, coalesce=False)
-        return
+        # Another event of this org is writing: come back shortly, don't block a worker.
+        return Next(LOCK_BUSY_RETRY_SECONDS)
     try:
-        _flush_locked(event=event, connection=connection, setup=setup_for_event(event))
+        with OrgLockKeeper(org_key=org_key, token=task_id) as keeper:
+            return _flush_locked(event=event, connection=connection, setup=setup_for_event(event),
+                                 keeper=keeper)
     finally:
         org_lock_release(org_key=org_key, token=task_id)
 
 
-def _flush_locked(*, event: Event, connection, setup) -> None:
+def _flush_locked(*, event: Event, connection, setup, keeper: OrgLockKeeper) -> Next:
     from connector.salesforce.client import client_for_connection
 
     EventSync.objects.update_or_create(event=event, defaults={"last_flush_at": timezone.now()})
     claimed = batches.batch_claim(event=event)
     if not claimed.participants:
         services.runs_finish(event=event)
-        return
+        return Next(recheck=True)
     run = services.run_for_flush(event=event, pending=batches.pending_count(event=event))
     client = None
     executor = None
     try:
         client = client_for_connection(connection)
-        planner_setup = batches.planner_setup(event=event, setup=setup, client=client)
-        executor = BatchExecutor(client=client, setup=planner_setup, guard=usage_guard(client))
+        guard = flush_guard(client=client, keeper=keeper)
+        planner_setup = batches.planner_setup(event=event, setup=setup, client=client, guard=guard)
+        executor = BatchExecutor(client=client, setup=planner_setup, guard=guard)
         outcomes = executor.run(claimed.participants)
+        keeper.check()  # still ours: no other flush took these rows while the last call was in flight
+    except LockLost:
+        # The lock expired during a call and another flush may hold these rows now: record nothing, they
+        # stay pending; that flush (or ours, later) looks them up again before writing.
+        logger.warning("Flush of event %s lost the lock of its org: nothing recorded", event.pk)
+        return Next(LOCK_BUSY_RETRY_SECONDS)
     except ApiLimitExceeded as exc:
         _keep_partial(executor, claimed)
         delay = services.event_pause(event=event, reason=exc.message or exc.code)
         logger.warning("Sync of event %s paused for %s: %s", event.pk, delay, exc.code)
-        services.flush_enqueue(event_id=event.pk, countdown=delay.total_seconds() + 1, coalesce=False)
-        return
+        return Next(delay.total_seconds() + 1)
     except AuthorizationRevoked as exc:
         _keep_partial(executor, claimed)
         logger.warning("Sync of event %s waits for a new Salesforce login: %s", event.pk, exc.code)
         services.runs_note(event=event, note="Waiting: the Salesforce connection needs a new login.")
-        return
-    except SalesforceError:
+        return Next()
+    except (TransientError, SessionExpired) as exc:
+        _keep_partial(executor, claimed)  # the rows stay pending; the same batch is tried after the backoff
+        return Next(services.event_backoff(event=event, reason=exc.code))
+    except SalesforceError as exc:
         _keep_partial(executor, claimed)
-        raise  # transient ones are retried by the task with backoff; the rows stay pending meanwhile
+        services.event_halt(event=event, reason=f"{exc.code}: {exc.message}" if exc.message else exc.code)
+        return Next()
     finally:
         _count(run, executor.stats if executor else BatchStats(), client)
     synced, failed = batches.outcomes_record(outcomes=outcomes, counters=claimed.counters)
     SyncRun.objects.filter(pk=run.pk).update(processed=F("processed") + synced + failed, note="")
     if any(o.retry for o in outcomes):
-        from connector.salesforce.errors import TransientError
-
-        raise TransientError("UNABLE_TO_LOCK_ROW", "some records were locked; the batch is retried")
-    remaining = batches.pending_count(event=event)
-    if not remaining:
+        return Next(services.event_backoff(event=event, reason="UNABLE_TO_LOCK_ROW on some records"))
+    services.event_backoff_clear(event=event)
+    if not batches.pending_count(event=event):
         services.runs_finish(event=event)
-    else:
-        # Rows edited while in flight stay pending and go in the next batch, with their newer data.
-        services.flush_enqueue(event_id=event.pk, coalesce=False)
+        return Next(recheck=True)
+    return Next(0)  # rows edited while in flight stay pending and go in the next batch, with their newer data
 
 
 def _keep_partial(executor: BatchExecutor | None, claimed: batches.Claimed) -> None:

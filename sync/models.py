@@ -64,6 +64,13 @@ class EventSync(models.Model):
     paused_until = models.DateTimeField(null=True, blank=True)
     pause_reason = models.CharField(max_length=300, blank=True)
     last_flush_at = models.DateTimeField(null=True, blank=True)
+    # Batches that failed transiently in a row, and when the next attempt may call Salesforce (backoff).
+    failures = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Salesforce refused a whole batch (API disabled, no access…): retrying cannot help. Nothing is sent
+    # until the organizer logs in again, checks the setup again or forces a synchronization after this.
+    halted_at = models.DateTimeField(null=True, blank=True)
+    halted_reason = models.CharField(max_length=300, blank=True)
 
     def __str__(self) -> str:
         return f"Sync state of {self.event}"

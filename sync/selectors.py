@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import F, Q
 from django.utils import timezone
 
+from connector.models import ConnectionHealth
 from events.models import Event, SyncState
 from sync.models import EventSync, RunState, SyncRun, SyncTrigger
 
@@ -47,3 +49,62 @@ def event_pause(*, event: Event) -> EventSync | None:
     if state and state.paused_until and state.paused_until > timezone.now():
         return state
     return None
+
+
+def event_halt(*, event: Event) -> EventSync | None:
+    """The event's halt (Salesforce refused a whole batch for good), unless lifted since: a new login or a
+    new CHECK SETUP after it (a force synchronization clears it)."""
+    state = EventSync.objects.filter(event=event, halted_at__isnull=False).first()
+    if state is None:
+        return None
+    halted_at = state.halted_at
+    lifted = Event.objects.filter(pk=event.pk).filter(
+        Q(salesforce_setup__last_checked_at__gt=halted_at)
+        | Q(salesforce_connection__connected_at__gt=halted_at)
+    )
+    return None if lifted.exists() else state
+
+
+def events_to_sweep() -> list[int]:
+    """Events with pending participants the sync may send now: tile active, connected, setup checked, and
+    neither paused (API limit), backing off (failures) nor halted (unless lifted by a new login or check)."""
+    now = timezone.now()
+    not_paused = Q(sync_state__paused_until__isnull=True) | Q(sync_state__paused_until__lte=now)
+    not_backing_off = Q(sync_state__next_attempt_at__isnull=True) | Q(sync_state__next_attempt_at__lte=now)
+    halted_at = F("sync_state__halted_at")
+    not_halted = (
+        Q(sync_state__halted_at__isnull=True)
+        | Q(salesforce_setup__last_checked_at__gt=halted_at)
+        | Q(salesforce_connection__connected_at__gt=halted_at)
+    )
+    return list(
+        Event.objects.filter(
+            participants__salesforce_sync_state=SyncState.PENDING,
+            salesforce_connection__is_active=True,
+            salesforce_connection__health=ConnectionHealth.CONNECTED,
+            salesforce_setup__last_check_ok=True,
+        )
+        .filter(Q(sync_state__isnull=True) | (not_paused & not_backing_off & not_halted))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+@dataclass(frozen=True)
+class SyncPanel:
+    """What sync/_progress.html shows: the active force run's progress, a pause or halt, the history."""
+
+    progress: Progress | None
+    pause: EventSync | None
+    halt: EventSync | None
+    runs: list[SyncRun]
+
+
+def sync_panel(*, event: Event) -> SyncPanel:
+    active = run_active_force(event=event)
+    return SyncPanel(
+        progress=run_progress(run=active) if active else None,
+        pause=event_pause(event=event),
+        halt=event_halt(event=event),
+        runs=runs_history(event=event),
+    )

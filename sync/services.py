@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import random
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from events.models import Event
@@ -15,25 +18,40 @@ from sync.models import EventSync, RunState, SyncRun, SyncTrigger
 
 logger = logging.getLogger(__name__)
 
-# A burst of changes (an import, a check-in desk) enqueues one flush, not one per participant. The flag
-# expires on its own, so a lost message only delays the flush until the sweep or the next change.
-QUEUED_FLAG_SECONDS = 30
+# How long the event's flush claim outlives a message's countdown: a lost message (or a worker gone) delays
+# the event's sync by this much at most, then the sweep starts its chain again. A message that merely waited
+# longer in the queue costs nothing: it sees the claim is no longer its own and stops.
+FLUSH_CLAIM_MARGIN_SECONDS = 30.0
 # Broker messages wait at most this long (well under the Redis visibility timeout of an hour).
 MAX_COUNTDOWN_SECONDS = 1800
 
 
-def _queued_key(event_id: int) -> str:
-    return f"sync:queued:{event_id}"
+def flush_enqueue(
+    *, event_id: int, countdown: float = 0, chain_of: str = "", replace: bool = False
+) -> None:
+    """Enqueue the event's flush unless one is already queued or running: that one sees this change too
+    (it re-reads the pending rows, and checks them again once it has released its claim).
 
-
-def flush_enqueue(*, event_id: int, countdown: float | None = None, coalesce: bool = True) -> None:
-    from sync.locks import redis_client
+    `chain_of`: the running flush hands its claim to its successor (the next batch, or the same one after
+    a pause or a backoff). `replace`: a force synchronization supersedes a chain waiting out a backoff."""
+    from sync.locks import flush_claim, flush_handoff, flush_release
     from sync.tasks import flush_event
 
+    task_id = str(uuid.uuid4())
+    countdown = min(max(countdown, 0), MAX_COUNTDOWN_SECONDS)
+    seconds = countdown + FLUSH_CLAIM_MARGIN_SECONDS
     try:
-        if coalesce and not redis_client().set(_queued_key(event_id), "1", nx=True, ex=QUEUED_FLAG_SECONDS):
-            return  # a flush is already queued and has not started yet: it will see this change too
-        flush_event.apply_async((event_id,), countdown=min(countdown or 0, MAX_COUNTDOWN_SECONDS) or None)
+        if chain_of:
+            claimed = flush_handoff(event_id=event_id, previous=chain_of, task_id=task_id, seconds=seconds)
+        else:
+            claimed = flush_claim(event_id=event_id, task_id=task_id, seconds=seconds, replace=replace)
+        if not claimed:
+            return
+        try:
+            flush_event.apply_async((event_id,), task_id=task_id, countdown=countdown or None)
+        except Exception:
+            flush_release(event_id=event_id, task_id=task_id)
+            raise
     except Exception:  # the broker is down: the sweep picks the pending rows up later, nothing is lost
         logger.exception("Could not enqueue the flush of event %s; the sweep will", event_id)
 
@@ -43,25 +61,38 @@ def event_participants_changed(*, event_id: int) -> None:
     flush_enqueue(event_id=event_id)
 
 
-def flush_started(*, event_id: int) -> None:
-    from sync.locks import redis_client
+def events_sweep() -> int:
+    """Re-enqueue the events whose pending participants nobody picked up (a lost message, a pause or a
+    backoff that ended, a new login); returns how many were looked at."""
+    from sync.selectors import events_to_sweep
 
-    redis_client().delete(_queued_key(event_id))
+    event_ids = events_to_sweep()
+    for event_id in event_ids:
+        flush_enqueue(event_id=event_id)
+    return len(event_ids)
 
 
 @dataclass(frozen=True)
 class ForceResult:
-    run: SyncRun
+    run: SyncRun | None
     started: bool
+    refused: str = ""  # why nothing could start, for the organizer (the setup is not valid yet)
 
 
 def force_sync_start(*, event: Event) -> ForceResult:
-    """FORCE SYNCHRONIZATION: every participant pending again, and a force run to follow. A second call
-    while a force run is active starts nothing (the database refuses a second running force run)."""
+    """FORCE SYNCHRONIZATION: every participant pending again, and a force run to follow. Only when the
+    setup is valid. A second call while a force run is active starts nothing (the database refuses a
+    second running force run). It lifts a halt and a backoff: the organizer asked to try now."""
+    from connector.selectors import setup_is_valid
     from events.services import participants_mark_pending
 
+    valid, reason = setup_is_valid(event)
+    if not valid:
+        return ForceResult(None, started=False, refused=reason)
     active = SyncRun.objects.filter(event=event, trigger=SyncTrigger.FORCE, state=RunState.RUNNING).first()
     if active:
+        if _halt_lift(event):  # the run stopped on a refusal: the click tries it again, nothing new
+            flush_enqueue(event_id=event.pk, replace=True)
         return ForceResult(active, started=False)
     try:
         with transaction.atomic():
@@ -69,10 +100,17 @@ def force_sync_start(*, event: Event) -> ForceResult:
                 event=event, trigger=SyncTrigger.FORCE, total=event.participants.count()
             )
             participants_mark_pending(event=event)
+            _halt_lift(event)
+            transaction.on_commit(lambda: flush_enqueue(event_id=event.pk, replace=True))
     except IntegrityError:
         active = SyncRun.objects.get(event=event, trigger=SyncTrigger.FORCE, state=RunState.RUNNING)
         return ForceResult(active, started=False)
     return ForceResult(run, started=True)
+
+
+def _halt_lift(event: Event) -> int:
+    stuck = EventSync.objects.filter(event=event).filter(Q(halted_at__isnull=False) | Q(failures__gt=0))
+    return stuck.update(failures=0, next_attempt_at=None, halted_at=None, halted_reason="")
 
 
 def run_for_flush(*, event: Event, pending: int) -> SyncRun:
@@ -111,8 +149,44 @@ def event_pause(*, event: Event, reason: str) -> timedelta:
     return delay
 
 
+HALT_HELP = "Fix it in Salesforce, then run CHECK SETUP or FORCE SYNCHRONIZATION."
+
+
+def event_backoff(*, event: Event, reason: str) -> float:
+    """A batch failed transiently: no call before BASE × 2^(failures-1) seconds (capped, jittered);
+    returns the delay. The sweep and the flush both respect it, however long Salesforce stays down."""
+    state, _ = EventSync.objects.get_or_create(event=event)
+    failures = state.failures + 1
+    ceiling = min(settings.SYNC_RETRY_BASE_SECONDS * 2 ** min(failures - 1, 30),
+                  settings.SYNC_RETRY_MAX_SECONDS)
+    delay = random.uniform(ceiling / 2, ceiling)
+    next_attempt = timezone.now() + timedelta(seconds=delay)
+    EventSync.objects.filter(pk=state.pk).update(failures=F("failures") + 1, next_attempt_at=next_attempt)
+    runs_note(event=event, note=f"Salesforce failed ({reason}); attempt {failures} failed, next at "
+                                f"{next_attempt:%H:%M:%S} UTC.")
+    logger.warning("Sync of event %s: batch failed (%s), retry %s in %.1f s", event.pk, reason, failures,
+                   delay)
+    return delay
+
+
+def event_backoff_clear(*, event: Event) -> None:
+    EventSync.objects.filter(event=event, failures__gt=0).update(failures=0, next_attempt_at=None)
+
+
+def event_halt(*, event: Event, reason: str) -> None:
+    """Salesforce refused a whole batch for good (API disabled, insufficient access…): stop calling until
+    the organizer acts, and say why on the tile."""
+    reason = f"Salesforce refused the batch ({reason[:200]})"
+    EventSync.objects.update_or_create(
+        event=event, defaults={"halted_at": timezone.now(), "halted_reason": reason, "failures": 0,
+                               "next_attempt_at": None}
+    )
+    runs_note(event=event, note=f"Stopped: {reason}. {HALT_HELP}")
+    logger.warning("Sync of event %s stopped: %s", event.pk, reason)
+
+
 def event_flush(*, event_id: int, task_id: str) -> None:
-    """Send one batch of the event's pending participants; re-enqueue while some remain."""
+    """Send one batch of the event's pending participants; the flush re-enqueues itself while some remain."""
     from sync.flush import flush_one_batch
 
     flush_one_batch(event_id=event_id, task_id=task_id)
