@@ -28,6 +28,7 @@ from connector.selectors import (
 )
 from events.models import Event
 from events.selectors import event_get_for_user, events_for_user
+from sync.selectors import sync_panel
 
 MAPPING_EDITORS = (
     ("contact", "Contact", "Contact mapping"),
@@ -65,6 +66,7 @@ def setup_context(request: HttpRequest, event: Event, **extra: Any) -> dict[str,
         "setup_reason": reason,
         "force_sync_url": reverse("sync:force_sync", args=[event.slug]),
         "estimate": sync_estimate(event=event),
+        "sync_panel": sync_panel(event=event),  # for the included sync/_progress.html
         "reference_per_participant": REFERENCE_CALLS_PER_PARTICIPANT,
     }
     context.update(extra)

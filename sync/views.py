@@ -7,29 +7,31 @@ from django.views.decorators.http import require_GET, require_POST
 from events.selectors import event_get_for_user
 
 
+def _progress(request: HttpRequest, event) -> HttpResponse:
+    from sync.selectors import sync_panel
+
+    return render(request, "sync/_progress.html", {"event": event, "sync_panel": sync_panel(event=event)})
+
+
 @login_required
 @require_POST
 def force_sync(request: HttpRequest, slug: str) -> HttpResponse:
-    from connector.selectors import setup_is_valid
     from sync.services import force_sync_start
 
     event = event_get_for_user(user=request.user, slug=slug)
-    valid, reason = setup_is_valid(event)
-    if not valid:
-        messages.error(request, f"Force synchronization is not possible yet: {reason}")
+    result = force_sync_start(event=event)
+    if result.refused:
+        messages.error(request, f"Force synchronization is not possible yet: {result.refused}")
+    elif result.started:
+        messages.success(request, f"Force synchronization started for {result.run.total} participants.")
     else:
-        result = force_sync_start(event=event)
-        if result.started:
-            messages.success(request, f"Force synchronization started for {result.run.total} participants.")
-        else:
-            messages.info(request, "A force synchronization is already running: nothing new was started.")
+        messages.info(request, "A force synchronization is already running: nothing new was started.")
     if request.htmx:
-        return render(request, "sync/_progress.html", {"event": event})
+        return _progress(request, event)
     return redirect("connector:salesforce", slug=event.slug)
 
 
 @login_required
 @require_GET
 def progress(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug)
-    return render(request, "sync/_progress.html", {"event": event})
+    return _progress(request, event_get_for_user(user=request.user, slug=slug))

@@ -21,15 +21,17 @@ class Command(BaseCommand):
         event = Event.objects.filter(slug=event_slug).first()
         if event is None:
             raise CommandError(f"No event with the slug {event_slug!r}.")
-        valid, reason = setup_is_valid(event)
-        if not valid:
-            raise CommandError(f"The sync cannot run for {event}: {reason}")
         if force:
             result = force_sync_start(event=event)
+            if result.refused:
+                raise CommandError(f"The sync cannot run for {event}: {result.refused}")
             if not result.started:
                 self.stdout.write("A force synchronization is already running: nothing new was started.")
         else:
-            flush_enqueue(event_id=event.pk, coalesce=False)
+            valid, reason = setup_is_valid(event)  # no force: only say why the pending rows would wait
+            if not valid:
+                raise CommandError(f"The sync cannot run for {event}: {reason}")
+            flush_enqueue(event_id=event.pk)
         if wait:
             self._wait(event)
 
