@@ -99,14 +99,16 @@ def bench_run(*, participants: int, latency_ms: int, scenario: str, concurrency:
     from backoffice.celery import app
     from backoffice.embedded_redis import start_embedded_redis
     from events.services import participant_update
+    from salesforce_emulator.connect import event_connect_to_emulator, event_setup_for_campaign
     from salesforce_emulator.server import EmulatorServer
-    from sync.emulator_link import event_connect_to_emulator, event_setup_for_campaign
     from sync.services import force_sync_start
 
     redis_server = start_embedded_redis()
     settings.REDIS_URL = settings.CELERY_BROKER_URL = app.conf.broker_url = redis_server.url
     server = EmulatorServer(latency_ms=latency_ms, daily_api_limit=10_000_000).start()
     settings.SALESFORCE_CA_BUNDLE = str(server.ca_path)
+    settings.SALESFORCE_EXTRA_LOGIN_HOSTS = [server.url]  # this process logs in to it as the tile would
+    settings.SITE_URL = "http://127.0.0.1:8000"  # a callback URL of the emulator's demo connected app
     worker = None
     try:
         event = Event.objects.create(name="Sync benchmark", slug=f"bench-{int(time.time())}")

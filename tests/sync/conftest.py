@@ -4,9 +4,10 @@ import time
 from collections import Counter
 
 import pytest
+import redis
 
 from events.models import Participant, SyncState
-from sync.emulator_link import event_connect_to_emulator, event_setup_for_campaign
+from salesforce_emulator.connect import event_connect_to_emulator, event_setup_for_campaign
 from sync.models import RunState, SyncRun
 from tests.celery_worker import start_worker
 
@@ -22,6 +23,9 @@ def worker_env(salesforce_emulator_server):
         "SYNC_PAUSE_SECONDS": "3",
         "SYNC_SWEEP_SECONDS": "2",
         "SALESFORCE_TIMEOUT_SECONDS": "3",
+        # A failing batch is retried after 1, 2, 4, 8 then every 8 to 16 s (production: 2 s up to 15 min).
+        "SYNC_RETRY_BASE_SECONDS": "1",
+        "SYNC_RETRY_MAX_SECONDS": "16",
     }
 
 
@@ -48,8 +52,17 @@ def campaign_id(emulator, name=CAMPAIGN):
 
 
 @pytest.fixture
-def connected_event(transactional_db, event, salesforce_emulator):
+def connected_event(transactional_db, celery_queue, event, salesforce_emulator, settings, redis_url):
     emulator = salesforce_emulator
+    # This process logs in to the emulator (salesforce_emulator.connect) the way the tile would.
+    settings.SALESFORCE_CA_BUNDLE = str(emulator.ca_path)
+    settings.SALESFORCE_EXTRA_LOGIN_HOSTS = [emulator.url]
+    settings.SITE_URL = "http://127.0.0.1:8000"  # a callback URL of the emulator's demo connected app
+    # Event ids repeat from test to test: no flush claim or org lock left over by an earlier test. (The
+    # queue is emptied first, celery_queue: the flushes the login enqueues stay for the worker.)
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter("sync:*"):
+        client.delete(key)
     event_connect_to_emulator(event=event, url=emulator.url, ca_path=str(emulator.ca_path))
     event_setup_for_campaign(event=event, campaign_id=campaign_id(emulator), campaign_name=CAMPAIGN,
                              allow_creating_leads=True, allow_data_update=True,

@@ -1,14 +1,12 @@
 """The sync survives what Salesforce and the infrastructure throw at it (the emulator's fault injection)."""
 
-import time
-
 import psutil
 
 from connector.models import ConnectionHealth, SalesforceConnection, SalesforceSetup
 from events.models import Participant, ParticipantField
 from events.services import participant_create, participant_update
 from salesforce_emulator import ids
-from sync.emulator_link import event_connect_to_emulator, event_setup_for_campaign
+from salesforce_emulator.connect import event_connect_to_emulator, event_setup_for_campaign
 from sync.models import EventSync
 from sync.services import force_sync_start
 from tests.factories import EventFactory
@@ -129,7 +127,7 @@ def test_server_errors_timeouts_and_locked_rows_are_retried_then_everything_goes
     wait_until(settled(event), message="the sync after the row was unlocked")
     titles = {r["Email"]: r.get("Title") for r in salesforce_emulator.records("Lead")}
     assert [titles[f"person{i}@example.org"] for i in (1, 2, 3)] == ["A", "B", "C"]
-    assert "Retry in" in sync_worker.log()
+    assert "retry 1 in" in sync_worker.log()  # the event's backoff (sync.services.event_backoff)
     assert duplicates(salesforce_emulator) == 0
 
 
@@ -248,17 +246,27 @@ def test_edit_made_while_its_batch_is_in_flight_is_sent_afterwards(
     connected_event, salesforce_emulator, sync_worker
 ):
     event = connected_event
-    salesforce_emulator.set_faults(latency_ms=300)
     add_participants(event, 100, job_title="Before")
+    # Each call held 1 s: once the batch's look-up is answered, its write Composite is on its way and
+    # Salesforce applies it a second later; the edit lands in that second, after the batch was claimed.
+    salesforce_emulator.set_faults(latency_ms=1000)
+    composites = 0
     force_sync_start(event=event)
-    wait_until(lambda: _calls(salesforce_emulator, "POST /composite") >= 1, message="the look-up")
+    wait_until(lambda: _calls(salesforce_emulator, "POST /composite") == 1, message="the look-up")
     participant_update(participant=event.participants.get(email="person5@example.org"),
                        values={"job_title": "After"})
-    wait_until(settled(event), message="the sync")
-    time.sleep(0.5)
+    assert _calls(salesforce_emulator, "POST /composite") == composites + 1  # the write was not applied yet
+    wait_until(lambda: _calls(salesforce_emulator, "POST /composite") >= composites + 2, message="the write")
+    # The batch's write carried the value it was planned with; the edit is sent by a second update.
+    titles = {r["Email"]: r.get("Title") for r in salesforce_emulator.records("Lead")}
+    assert titles["person5@example.org"] == "Before"
+    wait_until(settled(event), message="the sync of the edit")
     titles = {r["Email"]: r.get("Title") for r in salesforce_emulator.records("Lead")}
     assert titles["person5@example.org"] == "After" and titles["person6@example.org"] == "Before"
+    assert _calls(salesforce_emulator, "POST /composite") == composites + 4  # its own look-up and update
+    assert _lead_emails(salesforce_emulator).count("person5@example.org") == 1
     participant = event.participants.get(email="person5@example.org")
+    assert participant.salesforce_sync_state == "synced"
     assert participant.salesforce_synced_counter == participant.change_counter
 
 
