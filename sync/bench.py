@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import redis
 from django.conf import settings
 from django.utils import timezone
 
@@ -128,6 +129,10 @@ def bench_run(*, participants: int, latency_ms: int, scenario: str, concurrency:
                         if not r.get("IsConverted"))
         env = {**os.environ, "REDIS_URL": redis_server.url, "SALESFORCE_CA_BUNDLE": str(server.ca_path),
                "SALESFORCE_EXTRA_LOGIN_HOSTS": server.url}  # a token refresh may go to the emulator
+        # The login queued a flush (connection_login_complete tells the sync): dropped with its claim, so
+        # that the measured run is the forced one alone, not a live flush of the seeded rows racing it.
+        broker = redis.Redis.from_url(redis_server.url)
+        broker.delete(settings.CELERY_TASK_DEFAULT_QUEUE, *broker.keys("sync:flush:*"))
         worker = _start_worker(queue=settings.CELERY_TASK_DEFAULT_QUEUE, concurrency=concurrency, env=env,
                                log=Path(settings.DATABASES["default"]["NAME"]).with_suffix(".worker.log"))
         measured = participants
