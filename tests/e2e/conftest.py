@@ -46,6 +46,17 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture
+def emulator_page(browser):
+    """A page that also opens the emulator's pages. Chromium does not know the emulator's private CA (the
+    back-office does, through SALESFORCE_CA_BUNDLE): only this test browser skips that check."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, ignore_https_errors=True)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
 def login(page, live_server, username: str, password: str) -> None:
     """Log in through the real login form and wait for the landing page."""
     page.goto(f"{live_server.url}/accounts/login/")

@@ -54,17 +54,6 @@ def worker_starter(transactional_db, redis_url, celery_queue, tmp_path, worker_e
 
 
 @pytest.fixture
-def sync_page(browser):
-    # Chromium does not know the emulator's private CA (the back-office does): only the test browser skips
-    # that check, to show the emulator's own page.
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, ignore_https_errors=True)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
-
-
-@pytest.fixture
 def organizer_event(connected_event, user, salesforce_emulator, live_server, settings):  # noqa: F811
     settings.SALESFORCE_CA_BUNDLE = str(salesforce_emulator.ca_path)
     settings.SALESFORCE_EXTRA_LOGIN_HOSTS = [salesforce_emulator.url]
@@ -85,9 +74,9 @@ def _bar(page) -> int | None:
 
 
 def test_force_synchronization_fills_the_progress_bar_then_every_participant_has_a_sync_date(
-    sync_page, live_server, organizer_event, salesforce_emulator, worker_starter, artifacts_dir
+    emulator_page, live_server, organizer_event, salesforce_emulator, worker_starter, artifacts_dir
 ):
-    page = sync_page
+    page = emulator_page
     user, event = organizer_event
     login(page, live_server, user.username, PASSWORD)
     page.goto(f"{live_server.url}/events/{event.slug}/integrations/")

@@ -26,17 +26,6 @@ def tile_emulator(salesforce_emulator, live_server, settings):
 
 
 @pytest.fixture
-def tile_page(browser):
-    # Chromium does not know the emulator's private CA (the back-office does, through its setting): only the
-    # test browser skips that check, for the emulator's login pages.
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, ignore_https_errors=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-@pytest.fixture
 def organizer_event(transactional_db):
     user = UserFactory(username="claire")
     event = EventFactory(name="World Tour Paris", slug="world-tour-paris")
@@ -52,9 +41,9 @@ def _shot(page, artifacts_dir, name: str) -> None:
 
 
 def test_organizer_sets_up_the_salesforce_tile_end_to_end(
-    tile_page, live_server, tile_emulator, organizer_event, artifacts_dir
+    emulator_page, live_server, tile_emulator, organizer_event, artifacts_dir
 ):
-    page = tile_page
+    page = emulator_page
     user, event = organizer_event
     login(page, live_server, user.username, PASSWORD)
     page.goto(f"{live_server.url}/events/{event.slug}/integrations/")
