@@ -10,7 +10,7 @@ from connector.describe import describe_compact
 from connector.models import SalesforceSetup
 from events.services import participant_update
 from salesforce_emulator.connect import event_connect_to_emulator, event_setup_for_campaign
-from sync.models import EventSync, RunState
+from sync.models import EventSync, RunState, SyncTrigger
 from sync.services import force_sync_start
 from tests.factories import EventFactory
 from tests.sync.conftest import add_participants, campaign_id, duplicates, settled, states, wait_until
@@ -99,7 +99,7 @@ def test_salesforce_down_costs_a_bounded_number_of_attempts_then_everything_sync
     assert 1 <= attempts <= 6
     assert states(event) == {"pending": 50}
     assert EventSync.objects.get(event=event).failures == attempts
-    assert "attempt" in event.sync_runs.get(state=RunState.RUNNING).note
+    assert "attempt" in event.sync_runs.get(trigger=SyncTrigger.FORCE, state=RunState.RUNNING).note
     salesforce_emulator.set_faults(fail_next=0)
     wait_until(settled(event), timeout=60, message="the sync after the outage")
     assert states(event) == {"synced": 50}
