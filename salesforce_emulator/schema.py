@@ -47,9 +47,6 @@ class Schema:
         return None
 
     # Used by the server side
-    def object_names(self) -> list[str]:
-        return [spec["name"] for spec in self._objects.values()]
-
     def fields(self, object_name: str) -> list[dict[str, Any]]:
         return self._objects[object_name.lower()]["fields"]
 

@@ -28,10 +28,6 @@ class FieldRef:
     path: tuple[str, ...]  # ("Campaign", "Name") for Campaign.Name
     pos: int
 
-    @property
-    def dotted(self) -> str:
-        return ".".join(self.path)
-
 
 @dataclass(frozen=True, slots=True)
 class Literal:

@@ -41,10 +41,6 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
     data: Any = None  # the JSON value before encoding, for Composite
 
-    @property
-    def is_error(self) -> bool:
-        return self.status >= 400
-
 
 def json_response(status: int, data: Any, headers: dict[str, str] | None = None) -> Response:
     return Response(
