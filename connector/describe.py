@@ -87,7 +87,7 @@ SIMPLE_TYPES = {
 
 
 def setup_type(field: dict[str, Any], object_name: str) -> str:
-    """The type as the Setup screen names it, told apart from describe's type and flags (SALESFORCE.md §2)."""
+    """The type as the Setup screen names it, from describe's type and flags (docs/salesforce.md §2)."""
     kind = field.get("type") or ""
     if field.get("autoNumber"):
         return "Auto Number"

@@ -1,4 +1,4 @@
-"""Campaigns, their member statuses and members: the rules of SALESFORCE.md §5."""
+"""Campaigns, their member statuses and members: the rules of docs/salesforce.md §6."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The standard objects the connector touches, with the real field shapes of SALESFORCE.md §2."""
+"""The standard objects the connector touches, with the real field shapes of docs/salesforce.md §2."""
 
 from __future__ import annotations
 

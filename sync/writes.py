@@ -1,4 +1,4 @@
-"""A batch's writes as sObject Collections subrequests of Composite calls (SALESFORCE.md §3).
+"""A batch's writes as sObject Collections subrequests of Composite calls (docs/salesforce.md §3).
 
 A Composite counts as one API call whatever it carries, and takes Collections subrequests since v43: so
 creating the new people, updating the known ones and writing every membership costs one call per batch.
