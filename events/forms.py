@@ -55,8 +55,9 @@ class GridFilterForm(InvalidMarkingMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         start, end = data.get("from_date"), data.get("to_date")
-        if start and end and start > end:
-            self.add_error("to_date", "The end date is before the start date.")
+        self.reversed_range = bool(start and end and start > end)
+        if self.reversed_range:
+            self.add_error("to_date", "The end date is before the start date: no participant can match.")
         return data
 
     def filters(self) -> ParticipantFilters:
@@ -71,6 +72,7 @@ class GridFilterForm(InvalidMarkingMixin, forms.Form):
             came={"yes": True, "no": False}.get(data.get("came") or ""),
             sync_state=data.get("sync_state") or "",
             sync_date=sync_date,
+            empty_range=sync_date == "between" and getattr(self, "reversed_range", False),
             from_date=start if sync_date == "between" else None,
             to_date=end if sync_date == "between" and "to_date" not in self.errors else None,
             sort=sort if sort.lstrip("-") in GRID_SORTS else "name",

@@ -45,6 +45,8 @@ class ParticipantFilters:
     sync_state: str = ""
     # "" (any), "synced" (date not null), "never" (date null) or "between" (from_date..to_date, inclusive)
     sync_date: str = ""
+    # A range that ends before it starts: nothing can match it, so nothing is listed.
+    empty_range: bool = False
     from_date: dt.date | None = None
     to_date: dt.date | None = None
     sort: str = "name"
@@ -87,6 +89,8 @@ def participants_filtered(*, event: Event, filters: ParticipantFilters) -> Query
     elif filters.sync_date == "never":
         queryset = queryset.filter(salesforce_sync_date__isnull=True)
     elif filters.sync_date == "between":
+        if filters.empty_range:
+            return queryset.none()
         # Whole days in the site's time zone: "to" includes everything synchronized that day.
         if filters.from_date:
             queryset = queryset.filter(salesforce_sync_date__gte=_day_start(filters.from_date))
@@ -101,15 +105,20 @@ def participants_filtered(*, event: Event, filters: ParticipantFilters) -> Query
 @dataclass(frozen=True)
 class GridCounts:
     total: int
-    synced: int
+    synced: int  # people Salesforce has received at least once: a sync date, as the sync-date filter counts
+    pending: int  # changes waiting to be sent (a synced person edited since counts here too)
     failed: int
 
 
 def participant_grid_counts(*, event: Event) -> GridCounts:
-    """The event-wide counts of the grid header, in one query (the state index covers it)."""
+    """The event-wide counts of the grid header, in one query.
+
+    "Synchronized" means "has a Salesforce sync date", the same rule as the grid's sync-date filter, so the
+    header and the filter never disagree; pending and failed are the sync states beside it."""
     counts = Participant.objects.filter(event=event).aggregate(
         total=Count("id"),
-        synced=Count("id", filter=Q(salesforce_sync_state=SyncState.SYNCED)),
+        synced=Count("id", filter=Q(salesforce_sync_date__isnull=False)),
+        pending=Count("id", filter=Q(salesforce_sync_state=SyncState.PENDING)),
         failed=Count("id", filter=Q(salesforce_sync_state=SyncState.FAILED)),
     )
     return GridCounts(**counts)

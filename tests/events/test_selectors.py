@@ -80,7 +80,18 @@ def test_other_events_participants_never_show(event, people):
     assert "other@example.com" not in emails(event)
 
 
-def test_grid_counts_are_event_wide(event, people):
-    ParticipantFactory(event=EventFactory(), salesforce_sync_state=SyncState.SYNCED)
+def test_grid_counts_are_event_wide_and_count_synchronized_people_by_their_sync_date(event, people):
+    # "april" failed its last attempt but Salesforce has had it since April: it counts as synchronized,
+    # exactly as the sync-date filter "synchronized" lists it.
+    ParticipantFactory(
+        event=EventFactory(), salesforce_sync_state=SyncState.SYNCED, salesforce_sync_date=at("2026-03-01")
+    )
     counts = participant_grid_counts(event=event)
-    assert (counts.total, counts.synced, counts.failed) == (3, 1, 1)
+    assert (counts.total, counts.synced, counts.pending, counts.failed) == (3, 2, 1, 1)
+    assert counts.synced == len(emails(event, sync_date="synced"))
+
+
+def test_a_reversed_date_range_lists_nobody(event, people):
+    april_30, march_1 = dt.date(2026, 4, 30), dt.date(2026, 3, 1)
+    found = emails(event, sync_date="between", empty_range=True, from_date=april_30, to_date=march_1)
+    assert found == []

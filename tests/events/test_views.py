@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from events.models import Participant, SyncState
 from tests.factories import EventFactory, ParticipantFactory, UserFactory
@@ -87,7 +88,12 @@ def test_event_list_shows_only_my_events(client_member, event):
 
 
 def test_grid_header_row_badges_and_errors(client_member, event):
-    ParticipantFactory(event=event, email="ok@example.com", salesforce_sync_state=SyncState.SYNCED)
+    ParticipantFactory(
+        event=event,
+        email="ok@example.com",
+        salesforce_sync_state=SyncState.SYNCED,
+        salesforce_sync_date=timezone.now(),
+    )
     ParticipantFactory(
         event=event,
         email="bad@example.com",
@@ -98,8 +104,16 @@ def test_grid_header_row_badges_and_errors(client_member, event):
     ParticipantFactory(event=event, email="wait@example.com")
     page = client_member.get(grid_url(event)).content.decode()
     assert "<strong>1</strong> of <strong>3</strong> participants synchronized with Salesforce" in page
+    assert "1 pending" in page and "1 failed" in page
     assert 'class="badge failed"' in page and "INVALID_EMAIL_ADDRESS" in page
     assert "Retry failed (1)" in page
+
+
+def test_reversed_date_range_says_so_and_lists_nobody(client_member, event):
+    ParticipantFactory(event=event, email="zed@example.com", salesforce_sync_date=timezone.now())
+    page = client_member.get(grid_url(event, from_date="2026-05-01", to_date="2026-04-01")).content.decode()
+    assert "The end date is before the start date: no participant can match." in page
+    assert "zed@example.com" not in page and "No participant matches these filters." in page
 
 
 def test_malformed_filter_date_gives_an_inline_message_and_keeps_other_filters(client_member, event):
