@@ -94,6 +94,11 @@ def _line_of(text: str, key: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
+def _a(kind: str) -> str:
+    """The article people expect before a Salesforce type's name: "an Email field", "a URL field"."""
+    return f"an {kind}" if kind[:1] in "AEIO" else f"a {kind}"
+
+
 def _max_length(spec: FieldSpec) -> int | None:
     """Longest value the participant field can produce; None when unbounded."""
     if spec.built_in:
@@ -114,9 +119,10 @@ def _check_pair(
     if kind not in allowed:
         if kind in {"Text", "Number", "Date", "Date/Time", "Checkbox"}:
             wanted = " or ".join(allowed)
-            message = f"{spec.type} participant fields go into {wanted} fields; {name} is a {kind} field."
+            label = FieldType(spec.type).label
+            message = f"{label} participant fields go into {wanted} fields; {name} is {_a(kind)} field."
         else:
-            message = f"{name} is a {kind} field: the connector cannot write {kind} fields."
+            message = f"{name} is {_a(kind)} field: the connector cannot write {kind} fields."
         report.error(key, message, line)
         return
     if not target.get("createable"):
@@ -171,9 +177,9 @@ def mapping_validate(
             continue
         seen_targets[target_name.lower()] = key
         if spec.type in UNSENDABLE_TYPES:
-            report.error(
-                key, f"“{key}” is a {spec.type} participant field: it cannot be sent to Salesforce.", line
-            )
+            kind_label = _a(FieldType(spec.type).label)
+            message = f"“{key}” is {kind_label} participant field: it cannot be sent to Salesforce."
+            report.error(key, message, line)
             continue
         if describe is None:
             continue

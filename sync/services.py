@@ -142,6 +142,7 @@ def runs_note(*, event: Event, note: str) -> None:
 def event_pause(*, event: Event, reason: str) -> timedelta:
     """Stop calling Salesforce for this event until later; the rest stays pending and resumes by itself."""
     delay = timedelta(seconds=settings.SYNC_PAUSE_SECONDS)
+    reason = reason.rstrip(" .")  # Salesforce's messages end with a full stop; the tile adds its own
     EventSync.objects.update_or_create(
         event=event, defaults={"paused_until": timezone.now() + delay, "pause_reason": reason[:300]}
     )

@@ -15,6 +15,7 @@ from connector.models import SalesforceConnection, SalesforceSetup
 from connector.salesforce.client import client_for_connection
 from connector.selectors import estimated_api_calls, setup_is_valid, sync_estimate, tile_state
 from connector.setup_check import setup_check
+from sync.services import event_pause
 from tests.factories import PASSWORD, ParticipantFactory, ParticipantFieldFactory
 
 PARIS = "World Tour Paris 2026"
@@ -129,7 +130,8 @@ def test_mapping_problems_are_each_shown_next_to_their_key(organizer, event, con
     assert "Unknown participant field “unknown_key”" in body
     assert "No field No_Such_Field__c on Lead" in body
     assert "Number participant fields go into Number fields; Diet__c is a Text field" in body
-    assert "MultilineText participant field" in body
+    assert "“notes” is a Multiline text participant field: it cannot be sent to Salesforce." in body
+    assert "MultilineText" not in body  # people see the type as the field list names it
     assert "“company” is always sent as Lead.Company" in body
     assert "Ticket_Price__c is a Currency field" in body
     errors, warnings = body.split('<ul class="warning">')
@@ -161,7 +163,8 @@ def test_mapping_problems_are_each_shown_next_to_their_key(organizer, event, con
 )
 def test_refused_salesforce_types_are_named(organizer, event, connected, target, named):
     body = _mapping_check(organizer, event, "contact", json.dumps({"job_title": target}))
-    assert f"{target} is a {named} field: the connector cannot write {named} fields." in body
+    article = "an" if named in ("Email", "Auto Number") else "a"
+    assert f"{target} is {article} {named} field: the connector cannot write {named} fields." in body
 
 
 def test_bad_json_gets_line_and_column(organizer, event, connected):
@@ -347,3 +350,9 @@ def test_the_estimate_puts_our_calls_next_to_the_reference_products(event):
     estimate = sync_estimate(event=event)
     assert (estimate.participants, estimate.api_calls, estimate.reference_calls) == (4, 2, 12)
     assert estimate.calls_per_participant == 0.5
+
+
+def test_a_paused_sync_shows_salesforces_reason_in_one_sentence(organizer, event, connected):
+    event_pause(event=event, reason="TotalRequests Limit exceeded.")
+    page = organizer.get(reverse("connector:salesforce", args=[event.slug])).content.decode()
+    assert ": TotalRequests Limit exceeded. It resumes by itself." in page
