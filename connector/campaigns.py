@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Any
 
 from simple_salesforce import format_soql
@@ -10,6 +11,12 @@ from simple_salesforce import format_soql
 from connector.salesforce.client import SalesforceClient
 
 CAMPAIGN_SEARCH_LIMIT = 20
+# Typo hints: campaigns sharing a word of 3+ letters with the typed name, at most this many words (the
+# longest, which tell campaigns apart best) and candidates, ranked by similarity; shown above this ratio.
+HINT_WORDS = 5
+HINT_CANDIDATES = 200
+HINT_MIN_SIMILARITY = 0.6
+HINT_COUNT = 3
 
 
 @dataclass(frozen=True)
@@ -47,8 +54,10 @@ def _records(rows: list[dict[str, Any]]) -> list[Campaign]:
 
 
 def campaign_find_by_name(*, client: SalesforceClient, name: str) -> CampaignLookup:
-    """One query: every campaign whose name contains the trimmed name (SOQL compares case-insensitively);
-    exact matches win, the rest become "Did you mean …?" hints for spaces and letter case."""
+    """Every campaign whose name contains the trimmed name (one query; SOQL compares case-insensitively);
+    exact matches win. Without one, the closest names become "Did you mean …?" hints: the same name but
+    for spaces and letter case, else the names containing it, else (a second query, only then) real typos:
+    names sharing a typed word, ranked by similarity."""
     lookup = CampaignLookup(name)
     wanted = name.strip()
     if not wanted:
@@ -62,8 +71,37 @@ def campaign_find_by_name(*, client: SalesforceClient, name: str) -> CampaignLoo
     lookup.matches = [c for c in found if c.name == name]
     if not lookup.matches:
         close = [c for c in found if c.name.strip().lower() == wanted.lower()]
-        lookup.suggestions = close or found[:3]
+        if close:
+            lookup.suggestions = close
+        elif found:  # names containing what was typed: all plausible, the most similar first
+            lookup.suggestions = _closest(wanted, found, minimum=0.0)
+        else:
+            lookup.suggestions = _closest(wanted, _sharing_a_word(client, wanted))
     return lookup
+
+
+def _sharing_a_word(client: SalesforceClient, wanted: str) -> list[Campaign]:
+    words = sorted({w for w in wanted.split() if len(w) >= 3}, key=len, reverse=True)[:HINT_WORDS]
+    if not words:
+        return []
+    where = " OR ".join(["Name LIKE '%{:like}%'"] * len(words))
+    soql = format_soql(f"SELECT Id, Name FROM Campaign WHERE {where} ORDER BY Name LIMIT {{}}", *words,
+                       HINT_CANDIDATES)
+    return _records(client.query(soql))
+
+
+def _similarity(typed: str, candidate: str) -> float:
+    return SequenceMatcher(None, typed.lower(), candidate.strip().lower()).ratio()
+
+
+def _closest(
+    wanted: str, candidates: list[Campaign], minimum: float = HINT_MIN_SIMILARITY
+) -> list[Campaign]:
+    """The most similar names first, only those similar enough to be what was meant. Two campaigns of one
+    name make one hint: saving it asks which Id."""
+    by_name = {c.name: c for c in candidates}
+    scored = sorted((-_similarity(wanted, name), name) for name in by_name)
+    return [by_name[name] for score, name in scored if -score >= minimum][:HINT_COUNT]
 
 
 def campaign_get(*, client: SalesforceClient, campaign_id: str) -> Campaign | None:

@@ -50,6 +50,38 @@ def test_case_or_space_slips_get_a_did_you_mean_hint(organizer, event, connected
     assert "Did you mean" in body and f'data-campaign-name="{PARIS}"' in body
 
 
+@pytest.mark.parametrize("typed", ["World Tour Pari 2026", "Wrold Tour Paris 2026", "world tuor paris"])
+def test_a_real_typo_gets_the_campaign_it_meant_as_a_hint(organizer, event, connected, typed):
+    body = _check_campaign(organizer, event, typed)
+    assert 'data-valid="false"' in body and f'data-campaign-name="{PARIS}"' in body
+    assert "Webinar Series" not in body  # shares no word with what was typed
+
+
+def test_a_typo_hint_costs_one_more_call_only_when_nothing_contains_the_name(
+    organizer, event, connected, emulator
+):
+    before = emulator.stats()["api_calls"]
+    _check_campaign(organizer, event, "Paris")  # contained in a name: one query, the hint from it
+    assert emulator.stats()["api_calls"] - before == 1
+    _check_campaign(organizer, event, "World Tour Pari 2026")
+    assert emulator.stats()["api_calls"] - before == 3
+
+
+def test_two_campaigns_of_one_name_make_one_hint(organizer, event, connected):
+    body = _check_campaign(organizer, event, "Duplicate Nme Campaign")
+    assert body.count('data-campaign-name="Duplicate Name Campaign"') == 1
+
+
+def test_clicking_a_hint_saves_that_campaign_and_a_miss_is_said_once(organizer, event, connected, emulator):
+    url = reverse("connector:campaign_save", args=[event.slug])
+    missed = organizer.post(url, {"campaign_name": "Nothing Like This"}).content.decode()
+    assert missed.count("No campaign is named “Nothing Like This”") == 1
+    # The hint is a submit button carrying the campaign's name after the typed one: the last value wins.
+    response = organizer.post(url, {"campaign_name": ["World Tour Pari 2026", PARIS]})
+    assert response.status_code == 302
+    assert SalesforceSetup.objects.get(event=event).campaign_id == _paris(emulator)
+
+
 def test_unknown_campaign_gets_a_red_message(organizer, event, connected):
     body = _check_campaign(organizer, event, "Nothing Like This")
     assert 'data-valid="false"' in body and "No campaign is named “Nothing Like This”" in body
