@@ -59,6 +59,11 @@ def campaign_save(request: HttpRequest, slug: str) -> HttpResponse:
     return tile_redirect(request, event, success=f"Campaign “{name}” ({choice.campaign_id}) saved.")
 
 
+def _usual(label: str, labels: list[str]) -> str:
+    """The campaign's status of that usual name, pre-selected while none is chosen (still to be saved)."""
+    return next((existing for existing in labels if existing.lower() == label.lower()), "")
+
+
 @login_required
 @require_GET
 def statuses_section(request: HttpRequest, slug: str) -> HttpResponse:
@@ -73,7 +78,10 @@ def statuses_section(request: HttpRequest, slug: str) -> HttpResponse:
             context["error"] = salesforce_error_message(exc)
         else:
             labels = [s.label for s in statuses]
-            initial = {"registered_status": setup.registered_status, "came_status": setup.came_status}
+            initial = {
+                "registered_status": setup.registered_status or _usual("Registered", labels),
+                "came_status": setup.came_status or _usual("Attended", labels),
+            }
             context.update(
                 statuses=statuses,
                 form=StatusesForm(labels=labels, initial=initial),

@@ -130,6 +130,15 @@ def test_statuses_come_from_the_campaign_and_a_missing_one_can_be_created(
     assert (setup.registered_status, setup.came_status) == ("Registered", "Came")
 
 
+def test_registered_and_attended_are_pre_selected_until_statuses_are_saved(organizer, event, connected):
+    organizer.post(reverse("connector:campaign_save", args=[event.slug]), {"campaign_name": PARIS})
+    section = organizer.get(reverse("connector:statuses", args=[event.slug])).content.decode()
+    assert '<option value="Registered" selected>' in section
+    assert '<option value="Attended" selected>' in section
+    assert "save the statuses to use them" in section
+    assert SalesforceSetup.objects.get(event=event).registered_status == ""  # nothing saved behind the back
+
+
 def test_a_status_not_on_the_campaign_is_refused(organizer, event, connected):
     organizer.post(reverse("connector:campaign_save", args=[event.slug]), {"campaign_name": PARIS})
     organizer.post(
