@@ -11,6 +11,7 @@ import pytest
 import requests
 from django.utils import timezone
 
+from events.services import participant_check_in
 from sync.models import RunState, SyncRun, SyncTrigger
 from tests.celery_worker import start_worker
 from tests.e2e.conftest import login
@@ -173,3 +174,37 @@ def test_force_synchronization_fills_the_progress_bar_then_every_participant_has
     page.goto(f"{salesforce_emulator.url}/")
     page.wait_for_selector("text=person299@example.org")
     _shot(page, artifacts_dir, "07-emulator-page", full_page=False)  # the whole org is ~15,000 px high
+
+
+def test_live_changes_show_on_the_grid_and_in_the_history_without_reloading(
+    emulator_page, live_server, organizer_event, worker_starter, artifacts_dir
+):
+    """No FORCE click: the worker's sweep sends the pending participants as a live run, and the pages that
+    are already open follow it (htmx polling), with no reload by the organizer."""
+    page = emulator_page
+    user, event = organizer_event
+    login(page, live_server, user.username, PASSWORD)
+    page.goto(f"{live_server.url}/events/{event.slug}/participants/")
+    assert f"0 of {TOTAL} participants synchronized with Salesforce · {TOTAL} pending" in page.inner_text(
+        "#sync-summary"
+    )
+    first_row_badge = page.locator("#participants tbody tr").first.locator(".badge")
+    assert first_row_badge.inner_text() == "Pending"
+    loaded_at = page.evaluate("performance.timeOrigin")
+
+    worker_starter()
+    page.wait_for_selector(
+        f"#sync-summary >> text={TOTAL} of {TOTAL} participants synchronized with Salesforce", timeout=120_000
+    )
+    assert "pending" not in page.inner_text("#sync-summary")
+    assert page.locator("#participants tbody tr").first.locator(".badge").inner_text() == "Synced"
+    assert page.evaluate("performance.timeOrigin") == loaded_at  # the same page: nothing was reloaded
+    page.screenshot(path=str(artifacts_dir / "live-grid-synchronized.png"), full_page=True)
+
+    page.goto(f"{live_server.url}/events/{event.slug}/integrations/salesforce/")
+    runs_before = page.locator("#sync-runs tbody tr").count()
+    participant_check_in(participant=event.participants.get(email="person0@example.org"))  # a live change
+    page.wait_for_function(
+        f"document.querySelectorAll('#sync-runs tbody tr').length > {runs_before}", timeout=60_000
+    )
+    page.screenshot(path=str(artifacts_dir / "live-history-grew.png"), full_page=True)
