@@ -75,8 +75,10 @@ def setup_is_valid(event: Event) -> tuple[bool, str]:
         return False, "No campaign is set."
     if not setup.registered_status or not setup.came_status:
         return False, "The campaign member statuses are not set."
-    if setup.last_check_ok is not True:
-        return False, "Run CHECK SETUP: the setup has not been checked since it last changed."
+    if setup.last_check_ok is False:
+        return False, "The last check of the setup found errors: they are listed under CHECK SETUP."
+    if setup.last_check_ok is None:
+        return False, "The settings changed: they are being checked against Salesforce (CHECK SETUP: now)."
     return True, ""
 
 

@@ -21,6 +21,7 @@ from connector.salesforce import oauth
 from connector.salesforce.client import client_for_connection
 from connector.salesforce.errors import AuthorizationRevoked, RequestRefused, SalesforceError, TransientError
 from connector.setup_conf import MAPPED_OBJECTS
+from connector.signals import setup_needs_check
 from events.models import Event
 from events.selectors import event_fields
 from sync.services import event_participants_changed
@@ -193,10 +194,16 @@ def connection_disconnect(*, event: Event) -> str:
     return warning
 
 
-def _setup_changed(setup: SalesforceSetup, fields: list[str]) -> None:
-    # Any change invalidates the last CHECK SETUP: the sync waits for a new one.
+def _setup_changed(setup: SalesforceSetup, fields: list[str], *, needs_check: bool = True) -> None:
+    """Save the changed settings. A change CHECK SETUP verifies against the org (campaign, statuses,
+    mappings) invalidates the last check: the sync waits for a new one, which runs by itself a moment later
+    (connector.setup_recheck). Options need no check: the sync goes on with them at once."""
+    if not needs_check:
+        setup.save(update_fields=[*fields, "updated_at"])
+        return
     setup.last_check_ok = None
     setup.save(update_fields=[*fields, "last_check_ok", "updated_at"])
+    transaction.on_commit(lambda: setup_needs_check.send(sender=SalesforceSetup, setup=setup))
 
 
 def setup_campaign_set(*, event: Event, campaign_name: str, campaign_id: str) -> SalesforceSetup:
@@ -248,7 +255,9 @@ def setup_options_set(
     setup.allow_creating_leads = allow_creating_leads
     setup.allow_data_update = allow_data_update
     setup.default_company = default_company.strip()
-    _setup_changed(setup, ["allow_creating_leads", "allow_data_update", "default_company"])
+    _setup_changed(
+        setup, ["allow_creating_leads", "allow_data_update", "default_company"], needs_check=False
+    )
     return setup
 
 

@@ -171,6 +171,14 @@ def describe_refresh(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def check_outcome(request: HttpRequest, slug: str) -> HttpResponse:
+    """The stored outcome of the last check (htmx polls it while a background check is due)."""
+    event = event_get_for_user(user=request.user, slug=slug)
+    return render(request, "connector/_check_response.html", setup_context(request, event))
+
+
+@login_required
 @require_POST
 def check(request: HttpRequest, slug: str) -> HttpResponse:
     """CHECK SETUP: every check against the org now; the result is listed under the button."""

@@ -25,4 +25,5 @@ urlpatterns = [
     path(f"{_sf}mappings/", setup_views.mappings_save, name="mappings_save"),
     path(f"{_sf}describe/refresh/", setup_views.describe_refresh, name="describe_refresh"),
     path(f"{_sf}check/", setup_views.check, name="check"),
+    path(f"{_sf}check/outcome/", setup_views.check_outcome, name="check_outcome"),
 ]

@@ -26,6 +26,7 @@ from connector.selectors import (
     sync_estimate,
     tile_state,
 )
+from connector.setup_recheck import setup_recheck_wanted
 from events.models import Event
 from events.selectors import event_get_for_user, events_for_user
 from sync.selectors import sync_panel
@@ -64,6 +65,7 @@ def setup_context(request: HttpRequest, event: Event, **extra: Any) -> dict[str,
         },
         "setup_valid": valid,
         "setup_reason": reason,
+        "recheck_pending": setup.pk is not None and setup_recheck_wanted(setup),
         "force_sync_url": reverse("sync:force_sync", args=[event.slug]),
         "estimate": sync_estimate(event=event),
         "sync_panel": sync_panel(event=event),  # for the included sync/_progress.html

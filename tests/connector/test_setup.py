@@ -288,19 +288,31 @@ def test_check_setup_on_a_revoked_login_says_log_in_again(event, connected, emul
     assert tile_state(event).code == "needs_login"
 
 
-def test_any_change_after_a_valid_check_asks_for_a_new_check(event, connected, emulator):
+def test_an_options_change_keeps_the_checked_setup_valid(event, connected, emulator):
     _complete_setup(event, emulator)
-    services.setup_options_set(
-        event=event, allow_creating_leads=True, allow_data_update=True, default_company="X"
-    )
     assert setup_check(event=event).ok and setup_is_valid(event)[0]
     services.setup_options_set(
         event=event, allow_creating_leads=False, allow_data_update=True, default_company="X"
     )
+    assert setup_is_valid(event) == (True, "")
+
+
+def test_a_status_change_waits_for_a_new_check_and_says_so(organizer, event, connected, emulator):
+    _complete_setup(event, emulator)
+    assert setup_check(event=event).ok
+    services.setup_statuses_set(event=event, registered_status="Responded", came_status="Attended")
     assert setup_is_valid(event) == (
         False,
-        "Run CHECK SETUP: the setup has not been checked since it last changed.",
+        "The settings changed: they are being checked against Salesforce (CHECK SETUP: now).",
     )
+    page = organizer.get(reverse("connector:salesforce", args=[event.slug])).content.decode()
+    assert "they are being checked against Salesforce, and the synchronization goes on" in page
+    outcome = organizer.get(reverse("connector:check_outcome", args=[event.slug]), HTTP_HX_REQUEST="true")
+    assert 'id="setup-rechecking"' in outcome.content.decode()  # polled until the check is done
+    setup_check(event=event)
+    outcome = organizer.get(reverse("connector:check_outcome", args=[event.slug]), HTTP_HX_REQUEST="true")
+    body = outcome.content.decode()
+    assert "the setup was valid" in body and "setup-rechecking" not in body and "Setup valid" in body
 
 
 def test_deactivating_stops_sync_and_keeps_the_setup(organizer, event, connected, emulator):

@@ -1,8 +1,14 @@
 """What Salesforce ends up holding after a sync, rule by rule, through a real worker and the emulator."""
 
+import time
+
+from connector import services
 from connector.models import SalesforceSetup
+from connector.receivers import RECHECK_DELAY_SECONDS
 from events.services import participant_create, participant_update
 from tests.sync.conftest import campaign_id, settled, wait_until
+
+CHECK_SETUP_CALLS = 6  # limits, the campaign, its statuses, three describes (connector.setup_check)
 
 
 def _by_email(emulator, object_name):
@@ -111,3 +117,39 @@ def test_a_look_up_of_more_than_one_page_follows_it_inside_composite_and_links_t
     by_endpoint = salesforce_emulator.stats()["by_endpoint"]
     assert by_endpoint.get("GET /query", 0) == 0  # every page went inside a Composite
     assert by_endpoint["POST /composite"] == 3  # look-up, its second page, the writes
+
+
+def test_a_changed_status_is_checked_again_by_itself_and_the_sync_goes_on(
+    connected_event, sync_worker, salesforce_emulator
+):
+    event = connected_event
+    values = {"email": "kim@example.org", "last_name": "Kim", "is_registered": True}
+    person = participant_create(event=event, values=values)
+    wait_until(settled(event), timeout=60, message="the first sync")
+    services.setup_statuses_set(event=event, registered_status="Responded", came_status="Attended")
+    assert SalesforceSetup.objects.get(event=event).last_check_ok is None  # the sync waits for a check…
+    participant_update(participant=person, values={"first_name": "Kimberly"})
+    # …which nobody clicks: the worker runs it, and the change reaches Salesforce.
+    wait_until(lambda: SalesforceSetup.objects.get(event=event).last_check_ok is True, timeout=30,
+               message="the background check")
+    wait_until(settled(event), timeout=60, message="the change after the check")
+    lead = _by_email(salesforce_emulator, "Lead")["kim@example.org"]
+    member = next(m for m in salesforce_emulator.records("CampaignMember") if m.get("LeadId") == lead["Id"])
+    assert lead["FirstName"] == "Kimberly" and member["Status"] == "Responded"
+
+
+def test_saves_in_a_row_make_one_background_check_and_options_none(
+    connected_event, sync_worker, salesforce_emulator
+):
+    event = connected_event
+    wait_until(settled(event), timeout=60, message="nothing left from the login")
+    before = salesforce_emulator.stats()["api_calls"]
+    services.setup_options_set(event=event, allow_creating_leads=False, allow_data_update=True,
+                               default_company="Acme")
+    assert SalesforceSetup.objects.get(event=event).last_check_ok is True  # options need no check
+    services.setup_statuses_set(event=event, registered_status="Responded", came_status="Attended")
+    services.setup_statuses_set(event=event, registered_status="Registered", came_status="Attended")
+    wait_until(lambda: SalesforceSetup.objects.get(event=event).last_check_ok is True, timeout=30,
+               message="the background check")
+    time.sleep(RECHECK_DELAY_SECONDS + 2)  # room for a second check, if one had been queued
+    assert salesforce_emulator.stats()["api_calls"] - before == CHECK_SETUP_CALLS

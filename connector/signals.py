@@ -1,0 +1,7 @@
+"""What the connector announces; listeners connect in their app's ready()."""
+
+from django.dispatch import Signal
+
+# Sent after commit when a setting that CHECK SETUP verifies against the org changed (campaign, statuses,
+# mappings); keyword argument `setup`. connector.setup_recheck re-runs the check in the background.
+setup_needs_check = Signal()
