@@ -27,6 +27,7 @@ from events.selectors import (
     participant_grid_counts,
     participants_filtered,
 )
+from events.sync_outlook import sync_outlook
 
 PAGE_SIZE = 50
 # Grid columns that sort: (sort key, label).
@@ -80,6 +81,7 @@ def participant_list(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "page": page,
         "counts": participant_grid_counts(event=event),
+        "sync_outlook": sync_outlook(event=event),
         "columns": _sort_columns(filters.sort),
         "sort": filters.sort,
     }
@@ -144,9 +146,15 @@ def participant_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         if _save_participant(form, event, participant) is not None:
-            messages.success(request, "Saved. The change will be sent to Salesforce.")
+            messages.success(request, f"Saved. {sync_outlook(event=event, participant=participant)}".strip())
             return redirect("events:participant_edit", slug=slug, pk=pk)
-    context = {"event": event, "section": "participants", "form": form, "participant": participant}
+    context = {
+        "event": event,
+        "section": "participants",
+        "form": form,
+        "participant": participant,
+        "sync_outlook": sync_outlook(event=event, participant=participant),
+    }
     return render(request, "events/participant_form.html", context)
 
 
