@@ -6,8 +6,9 @@ the paths an exchange lists as `exact` are compared by value. Exceptions, each f
 
 - `null` matches any type: a field that is empty in one org holds a value in the other.
 - Integers and decimals are one type, "number": Salesforce writes `300.0` and `400` in the same answer.
-- A list is compared element by element against the recorded list's first element (records, results and
-  errors of one answer share a shape). Lists of named entries (describe `fields`, global `sobjects`) are
+- A list as long as the recorded one is compared element by element with it (a Composite answer mixes
+  successes and errors); otherwise each element is compared with the recorded first element (records,
+  results and errors of one answer share a shape). Lists of named entries (describe `fields`, global `sobjects`) are
   matched by `name` instead, and only the names both sides have are compared: the demo org carries a
   subset of a real org's fields and objects, but every entry it does carry must be shaped like the real one.
 - An empty list on either side says nothing about the shape of its elements.
@@ -63,7 +64,8 @@ def _list_differences(recorded: list, actual: list, path: str) -> list[str]:
         return differences if common else shape_differences(recorded[0], actual[0], f"{path}[0]")
     differences = []
     for index, item in enumerate(actual):
-        differences += shape_differences(recorded[0], item, f"{path}[{index}]")
+        model = recorded[index] if len(recorded) == len(actual) else recorded[0]
+        differences += shape_differences(model, item, f"{path}[{index}]")
     return differences
 
 
