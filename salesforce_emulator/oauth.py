@@ -14,8 +14,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from salesforce_emulator import oauth_pages
-from salesforce_emulator.org import ConnectedApp, Org
 from salesforce_emulator.identity import identity_answer
+from salesforce_emulator.org import ConnectedApp, Org
 from salesforce_emulator.wire import Request, Response, html_response, json_response, redirect
 
 _ALPHANUM = string.ascii_letters + string.digits

@@ -60,7 +60,7 @@ DEVELOPER_EDITION_MAXIMA = {
 
 
 def limits_answer(daily_api_limit: int, api_calls: int) -> dict[str, Any]:
-    answer: dict[str, Any] = {name: {"Max": m, "Remaining": m} for name, m in DEVELOPER_EDITION_MAXIMA.items()}
+    answer: dict[str, Any] = {n: {"Max": m, "Remaining": m} for n, m in DEVELOPER_EDITION_MAXIMA.items()}
     answer["DailyApiRequests"] = {"Max": daily_api_limit, "Remaining": max(0, daily_api_limit - api_calls)}
     answer["PermissionSets"]["CreateCustom"] = {"Max": 1000, "Remaining": 1000}
     return dict(sorted(answer.items()))

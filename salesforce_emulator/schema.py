@@ -9,7 +9,6 @@ from salesforce_emulator.fields import custom_fields
 from salesforce_emulator.ids import KEY_PREFIXES
 from salesforce_emulator.standard_objects import STANDARD_OBJECTS
 
-
 # Objects whose describe urls list layouts, list views, approvals and quick actions in real orgs (a global
 # describe recorded at v52.0); CampaignMember lists fewer, User adds its own two.
 _LIST_VIEW_OBJECTS = ("Account", "Campaign", "Contact", "Lead")

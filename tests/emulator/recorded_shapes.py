@@ -8,9 +8,10 @@ the paths an exchange lists as `exact` are compared by value. Exceptions, each f
 - Integers and decimals are one type, "number": Salesforce writes `300.0` and `400` in the same answer.
 - A list as long as the recorded one is compared element by element with it (a Composite answer mixes
   successes and errors); otherwise each element is compared with the recorded first element (records,
-  results and errors of one answer share a shape). Lists of named entries (describe `fields`, global `sobjects`) are
-  matched by `name` instead, and only the names both sides have are compared: the demo org carries a
-  subset of a real org's fields and objects, but every entry it does carry must be shaped like the real one.
+  results and errors of one answer share a shape).
+- Lists of named entries (describe `fields`, global `sobjects`) are matched by `name`, and only the names
+  both sides have are compared: the demo org carries a subset of a real org's fields and objects, but
+  every entry it does carry must be shaped like the real one.
 - An empty list on either side says nothing about the shape of its elements.
 """
 
