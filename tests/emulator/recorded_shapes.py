@@ -17,6 +17,7 @@ the paths an exchange lists as `exact` are compared by value. Exceptions, each f
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -83,6 +84,18 @@ def values_at(document: Any, path: str) -> list[Any]:
         elif index is not None:
             values = [v[int(index)] for v in values if isinstance(v, list) and len(v) > int(index)]
     return values
+
+
+def same_values(actual: list[Any], recorded: list[Any]) -> bool:
+    """Equal one for one when the lists are as long; otherwise the same distinct values (an org may hold
+    more or fewer records than the recorded one)."""
+    if len(actual) == len(recorded):
+        return actual == recorded
+    return _distinct(actual) == _distinct(recorded)
+
+
+def _distinct(values: list[Any]) -> set[str]:
+    return {json.dumps(v, sort_keys=True) for v in values}
 
 
 def renamed(document: Any, names: dict[str, str]) -> Any:
