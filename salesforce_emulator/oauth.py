@@ -1,4 +1,4 @@
-"""The OAuth 2.0 web server flow of a connected app (SALESFORCE.md §1): authorize, token, revoke, identity."""
+"""The OAuth 2.0 web server flow of a connected app: authorize, token, revoke, identity."""
 
 from __future__ import annotations
 
