@@ -64,7 +64,9 @@ class Schema:
         for entry in self._objects[canonical.lower()]["fields"]:
             name = entry["relationshipName"]
             if entry["type"] == "reference" and name and name.lower() == relationship_name.lower():
-                return entry["name"], entry["referenceTo"][0]
+                # A polymorphic key (Lead.OwnerId: Group or User) leads to the target this org serves.
+                served = [t for t in entry["referenceTo"] if t.lower() in self._objects]
+                return entry["name"], (served or entry["referenceTo"])[0]
         return None
 
     # Used by the server side

@@ -21,7 +21,7 @@ import json
 import re
 from typing import Any
 
-_INDEX = re.compile(r"([^.\[]*)\[(\*|\d+)\]")
+_INDEX = re.compile(r"([^.\[]*)\[(\*|\d+|name=[^\]]+)\]")
 
 
 def json_type(value: Any) -> str:
@@ -72,7 +72,8 @@ def _list_differences(recorded: list, actual: list, path: str) -> list[str]:
 
 
 def values_at(document: Any, path: str) -> list[Any]:
-    """Values at a path such as `compositeResponse[*].body[0].errorCode` (`[*]`: every element)."""
+    """Values at a path such as `compositeResponse[*].body[0].errorCode` (`[*]`: every element) or
+    `fields[name=Email].length` (the elements named Email)."""
     values = [document]
     for part in filter(None, path.split(".")):
         match = _INDEX.fullmatch(part)
@@ -81,6 +82,8 @@ def values_at(document: Any, path: str) -> list[Any]:
             values = [v.get(key) for v in values if isinstance(v, dict)]
         if index == "*":
             values = [item for v in values if isinstance(v, list) for item in v]
+        elif index is not None and index.startswith("name="):
+            values = [i for v in values if isinstance(v, list) for i in v if i.get("name") == index[5:]]
         elif index is not None:
             values = [v[int(index)] for v in values if isinstance(v, list) and len(v) > int(index)]
     return values

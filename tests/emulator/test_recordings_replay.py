@@ -90,8 +90,12 @@ def test_emulator_answers_like_the_recorded_real_org(path, salesforce_emulator):
     ignored = exchange.get("ignore", {})  # pattern -> why, stated in the recording itself
     differences = shape_differences(expected, answer)
     assert [d for d in differences if not any(fnmatch.fnmatchcase(d, p) for p in ignored)] == []
-    for exact in exchange.get("exact", []):
-        assert same_values(values_at(answer, exact), values_at(expected, exact)), exact
+    unequal = [
+        f"{path}: {values_at(answer, path)} != recorded {values_at(expected, path)}"
+        for path in exchange.get("exact", [])
+        if not same_values(values_at(answer, path), values_at(expected, path))
+    ]
+    assert unequal == []
 
 
 def test_every_recording_names_its_source_and_why_it_is_real():
