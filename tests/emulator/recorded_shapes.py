@@ -6,9 +6,9 @@ the paths an exchange lists as `exact` are compared by value. Exceptions, each f
 
 - `null` matches any type: a field that is empty in one org holds a value in the other.
 - Integers and decimals are one type, "number": Salesforce writes `300.0` and `400` in the same answer.
-- A list as long as the recorded one is compared element by element with it (a Composite answer mixes
-  successes and errors); otherwise each element is compared with the recorded first element (records,
-  results and errors of one answer share a shape).
+- Each element of a list must be shaped like one of the recorded list's elements (a Composite answer
+  mixes successes and errors; records of one answer share a shape, some with a parent record and some
+  with null); when none fits, the differences from the first are reported.
 - Lists of named entries (describe `fields`, global `sobjects`) are matched by `name`, and only the names
   both sides have are compared: the demo org carries a subset of a real org's fields and objects, but
   every entry it does carry must be shaped like the real one.
@@ -66,8 +66,9 @@ def _list_differences(recorded: list, actual: list, path: str) -> list[str]:
         return differences if common else shape_differences(recorded[0], actual[0], f"{path}[0]")
     differences = []
     for index, item in enumerate(actual):
-        model = recorded[index] if len(recorded) == len(actual) else recorded[0]
-        differences += shape_differences(model, item, f"{path}[{index}]")
+        candidates = [shape_differences(model, item, f"{path}[{index}]") for model in recorded]
+        if all(candidates):
+            differences += candidates[0]
     return differences
 
 

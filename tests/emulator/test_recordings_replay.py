@@ -76,6 +76,7 @@ def test_emulator_answers_like_the_recorded_real_org(path, salesforce_emulator):
         "consumer_secret": DEMO_SECRET,
         "callback": CALLBACK,
         "campaign_id": salesforce_emulator.records("Campaign")[0]["Id"],
+        "lead_id": next(r["Id"] for r in salesforce_emulator.records("Lead") if not r["IsConverted"]),
     }
     replay = _fill(exchange["replay"], names)
     for step in replay.get("setup", []):
