@@ -134,10 +134,12 @@ class Emulator:
             return Response(0)  # the server side closes the connection without answering
         grant = self.oauth.authenticate(request)
         if grant is None:
+            # A real org's 401 names no org, so it carries no Sforce-Limit-Info (restforce/restforce#284).
             response = errors_response(401, "INVALID_SESSION_ID", "Session expired or invalid")
+            response.headers["WWW-Authenticate"] = "Token"
         else:
             response = self._counted(request, match.group(1), match.group(2) or "", grant.user_id)
-        response.headers["Sforce-Limit-Info"] = self.usage.header()
+            response.headers["Sforce-Limit-Info"] = self.usage.header()
         self.usage.record(request.method, request.path, response.status)
         return response
 

@@ -32,7 +32,7 @@ _TEXT_TYPES = {
 
 def field(name: str, type_: str, *, label: str | None = None, **overrides: Any) -> dict[str, Any]:
     """One describe field entry; `overrides` use describe's own key names."""
-    length = overrides.get("length", 0)
+    length = overrides.get("length", 18 if type_ in ("id", "reference") else 0)  # as real describes say
     entry: dict[str, Any] = {
         "aggregatable": type_ not in ("textarea", "boolean", "multipicklist", "location", "encryptedstring"),
         "aiPredictionField": False,

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from salesforce_emulator import oauth_pages
+from salesforce_emulator.identity import identity_answer
 from salesforce_emulator.org import ConnectedApp, Org
 from salesforce_emulator.wire import Request, Response, html_response, json_response, redirect
 
@@ -322,46 +323,4 @@ class OAuth:
         user = self.org.user_by_id(user_id)
         if user is None or org_id != self.org.id or grant.user_id != user.id:
             return Response(403, b"Forbidden", {"Content-Type": "text/plain"})
-        base = f"{self.base_url}/services/data/v{{version}}"
-        return json_response(
-            200,
-            {
-                "id": f"{self.base_url}/id/{org_id}/{user_id}",
-                "asserted_user": True,
-                "user_id": user.id,
-                "organization_id": org_id,
-                "username": user.username,
-                "nick_name": user.username.split("@")[0],
-                "display_name": user.display_name,
-                "email": user.email,
-                "email_verified": True,
-                "first_name": user.first_name,
-                "last_name": user.last_name,
-                "timezone": "Europe/Paris",
-                "photos": {},
-                "addr_street": None,
-                "addr_city": None,
-                "addr_state": None,
-                "addr_country": None,
-                "addr_zip": None,
-                "mobile_phone": None,
-                "mobile_phone_verified": False,
-                "is_lightning_login_user": False,
-                "status": {"created_date": None, "body": None},
-                "urls": {
-                    "rest": base + "/",
-                    "sobjects": base + "/sobjects/",
-                    "query": base + "/query/",
-                    "search": base + "/search/",
-                    "recent": base + "/recent/",
-                    "profile": f"{self.base_url}/{user.id}",
-                },
-                "active": True,
-                "user_type": "STANDARD",
-                "language": "en_US",
-                "locale": "en_US",
-                "utcOffset": 3600000,
-                "last_modified_date": "2025-01-01T00:00:00Z",
-                "is_app_installed": True,
-            },
-        )
+        return json_response(200, identity_answer(self.base_url, org_id, user))

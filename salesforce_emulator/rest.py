@@ -9,6 +9,7 @@ from typing import Any
 from salesforce_emulator import composite, dml, ids, queries, sobject_collections
 from salesforce_emulator.api import ApiCall, error_response, errors_response, shape_record
 from salesforce_emulator.errors import RecordError, not_found
+from salesforce_emulator.org_limits import limits_answer
 from salesforce_emulator.wire import Response, empty, json_response
 
 Handler = Callable[..., Response]
@@ -22,21 +23,7 @@ def resources(call: ApiCall) -> Response:
 
 def limits(call: ApiCall) -> Response:
     usage = call.emulator.usage
-    return json_response(
-        200,
-        {
-            "ConcurrentAsyncGetReportInstances": {"Max": 200, "Remaining": 200},
-            "DailyApiRequests": {
-                "Max": usage.daily_api_limit,
-                "Remaining": max(0, usage.daily_api_limit - usage.api_calls),
-            },
-            "DailyAsyncApexExecutions": {"Max": 250000, "Remaining": 250000},
-            "DailyBulkV2QueryJobs": {"Max": 10000, "Remaining": 10000},
-            "DataStorageMB": {"Max": 5, "Remaining": 5},
-            "FileStorageMB": {"Max": 20, "Remaining": 20},
-            "SingleEmail": {"Max": 15, "Remaining": 15},
-        },
-    )
+    return json_response(200, limits_answer(usage.daily_api_limit, usage.api_calls))
 
 
 def describe_global(call: ApiCall) -> Response:

@@ -9,6 +9,27 @@ from salesforce_emulator.fields import custom_fields
 from salesforce_emulator.ids import KEY_PREFIXES
 from salesforce_emulator.standard_objects import STANDARD_OBJECTS
 
+# Objects whose describe urls list layouts, list views, approvals and quick actions in real orgs (a global
+# describe recorded at v52.0); CampaignMember lists fewer, User adds its own two.
+_LIST_VIEW_OBJECTS = ("Account", "Campaign", "Contact", "Lead")
+
+
+def _object_urls(name: str, base: str) -> dict[str, str]:
+    urls = {"compactLayouts": f"{base}/describe/compactLayouts", "rowTemplate": f"{base}/{{ID}}"}
+    if name in _LIST_VIEW_OBJECTS:
+        urls["approvalLayouts"] = f"{base}/describe/approvalLayouts"
+        urls["listviews"] = f"{base}/listviews"
+    if name == "User":
+        urls["namedLayouts"] = f"{base}/describe/namedLayouts/{{LayoutName}}"
+        urls["passwordUtilities"] = f"{base}/{{ID}}/password"
+    urls["describe"] = f"{base}/describe"
+    if name in (*_LIST_VIEW_OBJECTS, "User"):
+        urls["quickActions"] = f"{base}/quickActions"
+    if name != "CampaignMemberStatus":  # not in the recording: kept to what every object has
+        urls["layouts"] = f"{base}/describe/layouts"
+    urls["sobject"] = base
+    return urls
+
 
 class Schema:
     """Standard objects plus the custom fields of an org file; every look-up is case-insensitive."""
@@ -43,7 +64,9 @@ class Schema:
         for entry in self._objects[canonical.lower()]["fields"]:
             name = entry["relationshipName"]
             if entry["type"] == "reference" and name and name.lower() == relationship_name.lower():
-                return entry["name"], entry["referenceTo"][0]
+                # A polymorphic key (Lead.OwnerId: Group or User) leads to the target this org serves.
+                served = [t for t in entry["referenceTo"] if t.lower() in self._objects]
+                return entry["name"], (served or entry["referenceTo"])[0]
         return None
 
     # Used by the server side
@@ -74,12 +97,14 @@ class Schema:
         spec = self._objects[object_name.lower()]
         summary = self._object_summary(spec, version)
         name = spec["name"]
-        summary["urls"].update(
-            {
-                "layouts": f"/services/data/v{version}/sobjects/{name}/describe/layouts",
-                "uiEditTemplate": "https://example.my.salesforce.com/{ID}/e",
-            }
-        )
+        if name in _LIST_VIEW_OBJECTS:  # the Lead describe of a real org at v59.0 (tests/emulator/recordings)
+            summary["urls"].update(
+                {
+                    "uiDetailTemplate": "https://example.my.salesforce.com/{ID}",
+                    "uiEditTemplate": "https://example.my.salesforce.com/{ID}/e",
+                    "uiNewRecord": f"https://example.my.salesforce.com/{KEY_PREFIXES[name]}/e",
+                }
+            )
         return {
             **summary,
             "actionOverrides": [],
@@ -92,10 +117,13 @@ class Schema:
             "implementedBy": None,
             "implementsInterfaces": None,
             "isInterface": False,
+            "listviewable": None,
+            "lookupLayoutable": None,
             "namedLayoutInfos": [],
             "networkScopeFieldName": None,
             "recordTypeInfos": [],
             "searchLayoutable": True,
+            "sobjectDescribeOption": "FULL",
             "supportedScopes": [{"label": "All", "name": "everything"}],
         }
 
@@ -131,12 +159,7 @@ class Schema:
             "triggerable": True,
             "undeletable": not read_only,
             "updateable": not read_only,
-            "urls": {
-                "rowTemplate": f"{base}/{{ID}}",
-                "defaultValues": f"{base}/defaultValues?recordTypeId&fields",
-                "describe": f"{base}/describe",
-                "sobject": base,
-            },
+            "urls": _object_urls(name, base),
         }
 
     def _child_relationships(self, parent: str) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from .soql_aggregate import aggregate_rows
 from .soql_errors import SoqlError
 from .soql_eval import Context, Resolved, compile_condition, sort_records
 from .soql_parser import Query, parse
@@ -43,8 +44,14 @@ def run_query(
     query = parse(text)
     # Checked in Salesforce's order: the object, the selected fields, WHERE, then ORDER BY.
     ctx = Context(query, schema, store)
-    columns = [] if query.count else _select_columns(ctx)
+    aggregate = bool(query.group_by) or len(query.fields) < len(query.items)
+    columns = [] if query.count or aggregate else _select_columns(ctx)
     selected = _matching(ctx, query, store.records(ctx.object_name, include_deleted=include_deleted))
+    if aggregate:
+        rows = aggregate_rows(ctx, selected)
+        start = query.offset or 0
+        rows = rows[start : None if query.limit is None else start + query.limit]
+        return QueryResult(records=rows, total_size=len(rows))
     if query.order_by:
         sort_records(ctx, selected, query.order_by)
     start = query.offset or 0

@@ -14,9 +14,10 @@ MAX_OFFSET = 2000
 _COMPARISONS = {"=", "!=", "<>", "<", ">", "<=", ">="}
 # Real SOQL, recognised so that the error says the emulator lacks it rather than that the query is wrong.
 _UNSUPPORTED = frozenset(
-    "GROUP HAVING WITH FOR USING INCLUDES EXCLUDES TYPEOF FIELDS SELECT COUNT TODAY YESTERDAY TOMORROW "
-    "AVG SUM MIN MAX COUNT_DISTINCT FORMAT TOLABEL".split()
+    "HAVING WITH FOR USING INCLUDES EXCLUDES TYPEOF FIELDS SELECT TODAY YESTERDAY TOMORROW "
+    "FORMAT TOLABEL ROLLUP CUBE".split()
 )
+AGGREGATE_FUNCTIONS = frozenset("AVG COUNT COUNT_DISTINCT MAX MIN SUM".split())
 _RESERVED = frozenset(
     "SELECT FROM WHERE AND OR NOT IN LIKE ORDER BY LIMIT OFFSET NULL TRUE FALSE ASC DESC NULLS "
     "GROUP HAVING WITH FOR USING INCLUDES EXCLUDES".split()
@@ -53,6 +54,14 @@ Condition = Comparison | BoolOp
 
 
 @dataclass(frozen=True, slots=True)
+class Aggregate:
+    function: str  # AVG, COUNT, COUNT_DISTINCT, MAX, MIN, SUM
+    field: FieldRef
+    alias: str | None
+    pos: int
+
+
+@dataclass(frozen=True, slots=True)
 class OrderItem:
     field: FieldRef
     descending: bool
@@ -66,6 +75,8 @@ class Query:
     object_pos: int = 0
     count: bool = False
     fields: list[FieldRef] = field(default_factory=list)
+    items: list[FieldRef | Aggregate] = field(default_factory=list)  # the SELECT list in order
+    group_by: list[FieldRef] = field(default_factory=list)
     where: Condition | None = None
     order_by: list[OrderItem] = field(default_factory=list)
     limit: int | None = None
@@ -137,6 +148,9 @@ class _Parser:
         query.object_name, query.object_pos = name.text, name.pos
         if self.accept_keyword("WHERE"):
             query.where = self.condition()
+        if self.accept_keyword("GROUP"):
+            self.expect_keyword("BY")
+            query.group_by = self.field_list()
         if self.accept_keyword("ORDER"):
             self.expect_keyword("BY")
             query.order_by = self.order_list()
@@ -149,20 +163,37 @@ class _Parser:
         return query
 
     def select_list(self, query: Query) -> None:
-        if self.at_keyword("COUNT") and self.peek(1).text == "(":
-            count = self.next()
-            self.next()
-            if not self.at_punct(")"):
-                raise self.unexpected(count)
-            self.next()
+        if self.at_keyword("COUNT") and self.peek(1).text == "(" and self.peek(2).text == ")":
+            self.i += 3
             query.count = True
             if self.at_punct(","):
                 raise self.unexpected()
             return
-        query.fields.append(self.field_ref())
+        query.items.append(self.select_item())
         while self.at_punct(","):
             self.next()
-            query.fields.append(self.field_ref())
+            query.items.append(self.select_item())
+        query.fields = [item for item in query.items if isinstance(item, FieldRef)]
+
+    def select_item(self) -> FieldRef | Aggregate:
+        if not (self.at_keyword(*AGGREGATE_FUNCTIONS) and self.peek(1).text == "("):
+            return self.field_ref()
+        function = self.next()
+        self.next()
+        ref = self.field_ref()
+        self.expect_punct(")")
+        alias = None
+        token = self.peek()
+        if token.kind == "ident" and token.upper not in _RESERVED:
+            alias = self.next().text
+        return Aggregate(function.upper, ref, alias, function.pos)
+
+    def field_list(self) -> list[FieldRef]:
+        refs = [self.field_ref()]
+        while self.at_punct(","):
+            self.next()
+            refs.append(self.field_ref())
+        return refs
 
     def field_ref(self) -> FieldRef:
         first = self.next()

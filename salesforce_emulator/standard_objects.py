@@ -17,7 +17,8 @@ _LEAD_SOURCES = ["Web", "Phone Inquiry", "Partner Referral", "Purchased List", "
 _INDUSTRIES = ["Agriculture", "Banking", "Education", "Energy", "Hospitality", "Media", "Technology", "Other"]
 
 
-def _system_fields(owned: bool = True) -> list[dict[str, Any]]:
+def _system_fields(owned: bool = True, owners: tuple[str, ...] = ("User",)) -> list[dict[str, Any]]:
+    """`owners`: a Lead may be owned by a queue (Group), so its OwnerId is polymorphic in real orgs."""
     fields = [
         read_only(
             "Id", "id", nillable=False, defaultedOnCreate=True, idLookup=True, label="Record ID", length=18
@@ -54,7 +55,8 @@ def _system_fields(owned: bool = True) -> list[dict[str, Any]]:
                 "reference",
                 nillable=False,
                 defaultedOnCreate=True,
-                referenceTo=["User"],
+                referenceTo=list(owners),
+                polymorphicForeignKey=len(owners) > 1,
                 relationshipName="Owner",
                 label="Owner ID",
             )
@@ -88,9 +90,17 @@ def _picklist(name: str, values: list[str], **overrides: Any) -> dict[str, Any]:
 
 def _person_fields() -> list[dict[str, Any]]:
     return [
-        _text("FirstName", 40, label="First Name"),
-        _text("LastName", 80, nillable=False, label="Last Name"),
-        read_only("Name", "string", length=121, nameField=True, label="Full Name"),
+        _text("FirstName", 40, label="First Name", extraTypeInfo="personname"),
+        _text("LastName", 80, nillable=False, label="Last Name", extraTypeInfo="personname"),
+        read_only(
+            "Name",
+            "string",
+            length=121,
+            nameField=True,
+            nillable=False,
+            extraTypeInfo="personname",
+            label="Full Name",
+        ),
         _text("Salutation", 40),
         _email(),
         _text("Title", 128),
@@ -121,7 +131,7 @@ CONTACT = [
 ]
 
 LEAD = [
-    *_system_fields(),
+    *_system_fields(owners=("Group", "User")),
     *_person_fields(),
     _text("Company", 255, nillable=False),
     _picklist("Industry", _INDUSTRIES),

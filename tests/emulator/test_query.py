@@ -109,3 +109,10 @@ def test_uri_over_16384_bytes_is_414_and_long_soql_goes_through_composite(http, 
         },
     )
     assert response["compositeResponse"][0]["httpStatusCode"] == 200
+
+
+def test_the_polymorphic_lead_owner_is_queried_through_the_user_it_points_to(sf):
+    owner = sf.Lead.describe()["fields"]
+    assert next(f for f in owner if f["name"] == "OwnerId")["referenceTo"] == ["Group", "User"]
+    record = sf.query("SELECT Id, Owner.Name FROM Lead LIMIT 1")["records"][0]
+    assert record["Owner"]["attributes"]["type"] == "User" and record["Owner"]["Name"]

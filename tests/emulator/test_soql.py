@@ -423,7 +423,9 @@ def test_mixing_and_with_or_without_parentheses_is_malformed_at_the_second_opera
     assert failure.message.endswith("ERROR at Row:1:Column:58\nunexpected token: 'OR'")
 
 
-@pytest.mark.parametrize("clause", ["GROUP BY LastName", "WITH SECURITY_ENFORCED", "FOR UPDATE"])
+@pytest.mark.parametrize(
+    "clause", ["GROUP BY LastName HAVING COUNT(Id) > 1", "WITH SECURITY_ENFORCED", "FOR UPDATE"]
+)
 def test_unsupported_soql_is_malformed_and_says_the_emulator_lacks_it(clause: str) -> None:
     failure = error(f"SELECT Id FROM Lead {clause}")
     assert (
@@ -742,12 +744,35 @@ def test_any_string_quoted_by_format_soql_matches_exactly_its_record(target: str
     assert [r["Name"] for r in result.records] == [n for n in names if n.casefold() == target.casefold()]
 
 
-def test_aggregate_functions_are_malformed_and_say_the_emulator_lacks_them() -> None:
-    failure = error("SELECT COUNT(Id) FROM Lead")
+def test_group_by_answers_aggregate_results_keyed_by_field_alias_or_expr_number() -> None:
+    result = query("SELECT Status, COUNT(Id), AVG(NumberOfEmployees) size FROM Lead GROUP BY Status")
+    assert result.total_size == 2
+    assert result.records == [
+        {"attributes": {"type": "AggregateResult"}, "Status": "Open", "expr0": 2, "size": 10.0},
+        {"attributes": {"type": "AggregateResult"}, "Status": "Closed", "expr0": 1, "size": 3.0},
+    ]
+
+
+def test_aggregates_without_group_by_answer_one_row_and_count_only_values() -> None:
+    row = query("SELECT COUNT(FirstName), COUNT_DISTINCT(Status), SUM(NumberOfEmployees) FROM Lead").records
+    assert row == [{"attributes": {"type": "AggregateResult"}, "expr0": 2, "expr1": 2, "expr2": 13.0}]
+
+
+def test_a_null_group_is_a_row_like_the_others() -> None:
+    rows = query("SELECT ConvertedContactId, COUNT(Id) FROM Lead GROUP BY ConvertedContactId").records
+    assert sorted((r["ConvertedContactId"] or "", r["expr0"]) for r in rows) == [("", 2), (CONTACT, 1)]
+
+
+def test_a_field_neither_grouped_nor_aggregated_is_malformed() -> None:
+    failure = error("SELECT Status, LastName, COUNT(Id) FROM Lead GROUP BY Status")
     assert failure.error_code == "MALFORMED_QUERY"
-    assert failure.message.endswith(
-        "unexpected token: 'COUNT' (COUNT is not supported by the Salesforce emulator)"
-    )
+    assert failure.message.endswith("Field must be grouped or aggregated: LastName")
+
+
+def test_sum_of_a_text_field_is_an_invalid_field() -> None:
+    failure = error("SELECT SUM(LastName) FROM Lead")
+    assert failure.error_code == "INVALID_FIELD"
+    assert failure.message.endswith("field LastName does not support aggregate operator SUM")
 
 
 def test_an_error_in_a_very_long_statement_echoes_the_text_around_it() -> None:
