@@ -5,3 +5,7 @@ from django.dispatch import Signal
 # Sent after commit when a setting that CHECK SETUP verifies against the org changed (campaign, statuses,
 # mappings); keyword argument `setup`. connector.setup_recheck re-runs the check in the background.
 setup_needs_check = Signal()
+
+# Sent when Salesforce refused a connection's refresh token (revoked, expired, a sixth approval): keyword
+# arguments `connection_id` and `reason`. sync.alerts tells the organizers.
+connection_needs_login = Signal()

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from events.models import Event
+from sync.alerts import organizers_alert
 from sync.models import EventSync, RunState, SyncRun, SyncTrigger
 
 logger = logging.getLogger(__name__)
@@ -147,6 +148,13 @@ def event_pause(*, event: Event, reason: str) -> timedelta:
         event=event, defaults={"paused_until": timezone.now() + delay, "pause_reason": reason[:300]}
     )
     runs_note(event=event, note=f"Paused until {(timezone.now() + delay):%H:%M:%S} UTC: {reason}")
+    organizers_alert(
+        event=event,
+        kind="paused",
+        subject="Salesforce synchronization paused",
+        body=(f"The synchronization with Salesforce is paused ({reason}): the org's daily API allowance is "
+              "spent or nearly. It resumes by itself; nothing is lost."),
+    )
     return delay
 
 
@@ -184,6 +192,12 @@ def event_halt(*, event: Event, reason: str) -> None:
     )
     runs_note(event=event, note=f"Stopped: {reason}. {HALT_HELP}")
     logger.warning("Sync of event %s stopped: %s", event.pk, reason)
+    organizers_alert(
+        event=event,
+        kind="halted",
+        subject="Salesforce synchronization stopped",
+        body=f"The synchronization with Salesforce stopped: {reason}.\n\n{HALT_HELP}",
+    )
 
 
 def event_flush(*, event_id: int, task_id: str) -> None:

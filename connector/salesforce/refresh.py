@@ -18,6 +18,7 @@ from django.views.decorators.debug import sensitive_variables
 from connector.models import ConnectionHealth, SalesforceConnection
 from connector.salesforce import oauth
 from connector.salesforce.errors import AuthorizationRevoked
+from connector.signals import connection_needs_login
 
 logger = logging.getLogger(__name__)
 
@@ -34,9 +35,11 @@ def _lock(connection_id: int) -> redis.lock.Lock:
 
 
 def connection_mark_needs_login(*, connection_id: int, reason: str) -> None:
-    SalesforceConnection.objects.filter(pk=connection_id).update(
-        health=ConnectionHealth.NEEDS_LOGIN, last_error=reason[:1000], updated_at=timezone.now()
-    )
+    marked = SalesforceConnection.objects.filter(pk=connection_id).exclude(
+        health=ConnectionHealth.NEEDS_LOGIN
+    ).update(health=ConnectionHealth.NEEDS_LOGIN, last_error=reason[:1000], updated_at=timezone.now())
+    if marked:  # told once, when it happens; not again at each refused attempt
+        connection_needs_login.send(sender=SalesforceConnection, connection_id=connection_id, reason=reason)
 
 
 @sensitive_variables()

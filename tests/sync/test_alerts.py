@@ -1,0 +1,44 @@
+"""Organizers get one email when the sync stops by itself and needs them, not one per attempt."""
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+
+from connector.models import SalesforceConnection
+from connector.salesforce.refresh import connection_mark_needs_login
+from sync.services import event_halt, event_pause
+from tests.factories import EventFactory, UserFactory
+
+
+@pytest.fixture
+def organized_event(db):
+    event = EventFactory(name="Summit")
+    event.members.add(UserFactory(email="claire@example.org"), UserFactory(email=""))
+    for kind in ("halted", "paused", "needs_login"):  # event ids repeat from test to test
+        cache.delete(f"sync:alert:{event.pk}:{kind}")
+    return event
+
+
+def test_a_halt_emails_the_organizers_once_with_the_reason_and_the_tile(organized_event):
+    event_halt(event=organized_event, reason="API_DISABLED_FOR_ORG: API is not enabled")
+    event_halt(event=organized_event, reason="API_DISABLED_FOR_ORG: API is not enabled")
+    assert len(mail.outbox) == 1
+    sent = mail.outbox[0]
+    assert sent.to == ["claire@example.org"] and sent.subject == "[Summit] Salesforce synchronization stopped"
+    assert "API is not enabled" in sent.body
+    assert f"/events/{organized_event.slug}/integrations/salesforce/" in sent.body
+
+
+def test_a_pause_for_the_api_limit_emails_once_however_often_it_pauses(organized_event):
+    for _ in range(3):
+        event_pause(event=organized_event, reason="TotalRequests Limit exceeded.")
+    assert [m.subject for m in mail.outbox] == ["[Summit] Salesforce synchronization paused"]
+    assert "resumes by itself" in mail.outbox[0].body
+
+
+def test_a_connection_that_needs_a_new_login_emails_once(organized_event):
+    connection = SalesforceConnection.objects.create(event=organized_event, is_active=True)
+    for _ in range(2):
+        connection_mark_needs_login(connection_id=connection.pk, reason="invalid_grant: token expired")
+    assert [m.subject for m in mail.outbox] == ["[Summit] Salesforce needs a new login"]
+    assert "SALESFORCE LOGIN" in mail.outbox[0].body and "invalid_grant" in mail.outbox[0].body
