@@ -144,10 +144,11 @@ def event_pause(*, event: Event, reason: str) -> timedelta:
     """Stop calling Salesforce for this event until later; the rest stays pending and resumes by itself."""
     delay = timedelta(seconds=settings.SYNC_PAUSE_SECONDS)
     reason = reason.rstrip(" .")  # Salesforce's messages end with a full stop; the tile adds its own
-    EventSync.objects.update_or_create(
-        event=event, defaults={"paused_until": timezone.now() + delay, "pause_reason": reason[:300]}
-    )
-    runs_note(event=event, note=f"Paused until {(timezone.now() + delay):%H:%M:%S} UTC: {reason}")
+    with transaction.atomic():  # the pause and the runs' note that explains it are seen together
+        EventSync.objects.update_or_create(
+            event=event, defaults={"paused_until": timezone.now() + delay, "pause_reason": reason[:300]}
+        )
+        runs_note(event=event, note=f"Paused until {(timezone.now() + delay):%H:%M:%S} UTC: {reason}")
     organizers_alert(
         event=event,
         kind="paused",
@@ -186,11 +187,12 @@ def event_halt(*, event: Event, reason: str) -> None:
     """Salesforce refused a whole batch for good (API disabled, insufficient access…): stop calling until
     the organizer acts, and say why on the tile."""
     reason = f"Salesforce refused the batch ({reason[:200]})"
-    EventSync.objects.update_or_create(
-        event=event, defaults={"halted_at": timezone.now(), "halted_reason": reason, "failures": 0,
-                               "next_attempt_at": None}
-    )
-    runs_note(event=event, note=f"Stopped: {reason}. {HALT_HELP}")
+    with transaction.atomic():  # the halt and the runs' note that explains it are seen together
+        EventSync.objects.update_or_create(
+            event=event, defaults={"halted_at": timezone.now(), "halted_reason": reason, "failures": 0,
+                                   "next_attempt_at": None}
+        )
+        runs_note(event=event, note=f"Stopped: {reason}. {HALT_HELP}")
     logger.warning("Sync of event %s stopped: %s", event.pk, reason)
     organizers_alert(
         event=event,
