@@ -156,9 +156,10 @@ SALESFORCE_TIMEOUT_SECONDS = env.float("SALESFORCE_TIMEOUT_SECONDS", default=30.
 # keeping headroom for the org's other integrations; it resumes on its own after SYNC_PAUSE_SECONDS.
 SALESFORCE_API_USAGE_PAUSE_SHARE = env.float("SALESFORCE_API_USAGE_PAUSE_SHARE", default=0.9)
 SYNC_PAUSE_SECONDS = env.int("SYNC_PAUSE_SECONDS", default=15 * 60)
-# The per-org lock of a flush lives this long unless extended; the flush extends it before every Salesforce
-# call, so it must only outlast one call (SALESFORCE_TIMEOUT_SECONDS, twice with a token refresh).
-SYNC_LOCK_TTL_SECONDS = env.float("SYNC_LOCK_TTL_SECONDS", default=300.0)
+# The per-org lock and the event's flush claim are leases of this length, renewed every third of it by the
+# running flush (sync.locks.LeaseKeeper) however long its Salesforce calls take: a worker that dies frees its
+# org and event this long after, and the next sweep starts the event again.
+SYNC_LOCK_TTL_SECONDS = env.float("SYNC_LOCK_TTL_SECONDS", default=15.0)
 # A batch that failed transiently (5xx, timeouts, locked rows) is retried after BASE, 2×BASE, 4×BASE… seconds
 # (halved at random for jitter), at most RETRY_MAX apart, for as long as it keeps failing.
 SYNC_RETRY_BASE_SECONDS = env.float("SYNC_RETRY_BASE_SECONDS", default=2.0)
