@@ -137,6 +137,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # No countdown may exceed it, or the message is redelivered while still waiting.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A Redis outage of any length: the worker keeps trying to reconnect (the default gives up after 100 tries
+# and exits). https://docs.celeryq.dev/en/stable/userguide/configuration.html#broker-connection-max-retries
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# On losing the broker, stop the late-ack tasks still running: their messages are restored to the queue, and
+# a redelivered flush carries the same task id, which the org lock cannot tell from the run still going.
+# (Celery 6's default.)
+# https://docs.celeryq.dev/en/stable/userguide/configuration.html#worker-cancel-long-running-tasks-on-connection-loss
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The sync engine's sweep: re-enqueues events whose pending participants nobody picked up (a lost message
 # costs this long at most) and resumes events paused for the API limit once the pause is over.
