@@ -24,8 +24,13 @@ def default_worker_env(salesforce_emulator_server):
     }
 
 
+def _keep_log_on_failure(worker, artifacts_dir, name):
+    (artifacts_dir / f"{name}.log").write_text(worker.log())
+
+
 def test_worker_killed_mid_batch_frees_its_org_and_event_and_a_new_worker_syncs_everyone_within_60_s(
-    connected_event, salesforce_emulator, redis_url, celery_queue, tmp_path, default_worker_env
+    connected_event, salesforce_emulator, redis_url, celery_queue, tmp_path, default_worker_env,
+    artifacts_dir, request
 ):
     event = connected_event
     salesforce_emulator.set_faults(latency_ms=300)
@@ -38,16 +43,22 @@ def test_worker_killed_mid_batch_frees_its_org_and_event_and_a_new_worker_syncs_
         wait_until(lambda: _composites(salesforce_emulator) >= 1, timeout=60, message="the first look-up")
     finally:
         worker.kill()
+    killed = time.monotonic()
     assert states(event)["pending"] == 400
     replacement = start_worker(redis_url=redis_url, queue=celery_queue, log_path=tmp_path / "second.log",
                                extra_env=default_worker_env, beat=True)
     started = time.monotonic()
     try:
         wait_until(settled(event), timeout=60, message="everyone synced within 60 s of the new worker")
-        print(f"\nworker SIGKILLed mid-batch: all synced {time.monotonic() - started:.1f} s after the new "
-              f"worker was ready")
+    except BaseException:
+        _keep_log_on_failure(worker, artifacts_dir, f"{request.node.name}-killed-worker")
+        _keep_log_on_failure(replacement, artifacts_dir, f"{request.node.name}-new-worker")
+        raise
     finally:
         replacement.stop()
+    done = time.monotonic()
+    print(f"\nworker SIGKILLed mid-batch: all synced {done - started:.1f} s after the new worker was ready "
+          f"({done - killed:.1f} s after the kill)")
     assert states(event) == {"synced": 400}
     assert duplicates(salesforce_emulator) == 0
 
@@ -79,8 +90,10 @@ def test_redis_stopped_for_5_s_mid_batch_the_same_worker_carries_on_and_syncs_ev
         print(f"\nRedis stopped 5 s mid-batch: all synced {time.monotonic() - back:.1f} s after it was back")
         assert worker.process.poll() is None, "the worker exited"
         assert "Unrecoverable error" not in worker.log()
+    except BaseException:
+        _keep_log_on_failure(worker, artifacts_dir, f"{request.node.name}-worker")
+        raise
     finally:
         worker.stop()
-        (artifacts_dir / f"{request.node.name}-worker.log").write_text(worker.log())
     assert states(event) == {"synced": 600}
     assert duplicates(salesforce_emulator) == 0
