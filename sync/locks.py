@@ -40,7 +40,8 @@ class LockLost(Exception):
 
 @lru_cache(maxsize=4)
 def _redis(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_timeout=10)
+    # An unreachable Redis fails in seconds: a participant's save enqueues through here.
+    return redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=3)
 
 
 def redis_client() -> redis.Redis:
