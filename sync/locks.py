@@ -18,6 +18,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Self
 
 import redis
 from django.conf import settings
@@ -96,7 +97,7 @@ class LeaseKeeper:
             except redis.RedisError:
                 continue
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
