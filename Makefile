@@ -7,8 +7,9 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(CONSTRAINTS) | cksum | 
 
 .PHONY: run test lint bench clean constraints
 
+# A fresh virtualenv each time the pins change: it holds what constraints.txt says, nothing left over.
 $(STAMP): pyproject.toml $(CONSTRAINTS)
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv --clear $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[test]'
 	rm -f $(VENV)/.installed-*
@@ -27,7 +28,8 @@ clean:
 	rm -rf $(VENV) var
 
 # The newest versions pyproject.toml's ranges allow (every extra: test, production), resolved in a fresh
-# virtualenv and pinned: run it after changing a dependency, then commit constraints.txt.
+# virtualenv and pinned: run it after changing a dependency, then commit constraints.txt. Run it with the
+# Python of the image (3.11): packages only other Pythons need would be left unpinned.
 constraints:
 	rm -rf .venv-constraints
 	$(PYTHON) -m venv .venv-constraints
