@@ -2,13 +2,14 @@
 FROM python:3.11-slim AS build
 WORKDIR /app
 RUN python -m venv /venv
-COPY pyproject.toml ./
+COPY pyproject.toml constraints.txt ./
 COPY backoffice backoffice
 COPY events events
 COPY connector connector
 COPY sync sync
 COPY salesforce_emulator salesforce_emulator
-RUN /venv/bin/pip install --no-cache-dir . gunicorn
+# The exact versions of constraints.txt (`make constraints`), as `make run` and `make test` install them.
+RUN /venv/bin/pip install --no-cache-dir -c constraints.txt '.[production]'
 
 FROM python:3.11-slim
 RUN useradd --create-home --uid 1000 app

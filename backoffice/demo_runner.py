@@ -1,8 +1,9 @@
 """`make run`: the whole demo on one machine, embedded defaults.
 
 Migrates, seeds the demo event on first start, starts an embedded Redis (unless REDIS_URL is set), the
-Salesforce emulator, a Celery worker with beat and the web server, prints where to go, and on Ctrl-C
-stops every process it started."""
+Salesforce emulator, a Celery worker with beat and the web server, prints where to go, restarts any of them
+that exits (backoffice.supervisor: with a backoff and a log line), and on Ctrl-C stops every process it
+started."""
 
 import os
 import signal
@@ -12,12 +13,13 @@ import time
 from pathlib import Path
 
 from backoffice.embedded_redis import start_embedded_redis
+from backoffice.supervisor import Supervisor
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = Path(os.environ.get("VAR_DIR", ROOT / "var"))
 WEB_ADDRESS = os.environ.get("WEB_ADDRESS", "127.0.0.1:8000")
 EMULATOR_PORT = int(os.environ.get("EMULATOR_PORT", "8443"))
-EMBEDDED_REDIS_PORT = 6390
+EMBEDDED_REDIS_PORT = int(os.environ.get("EMBEDDED_REDIS_PORT", "6390"))
 DEMO_LOGIN = ("organizer", "demo-organizer")
 
 
@@ -38,16 +40,44 @@ def wait_for_file(path: Path, process: subprocess.Popen, timeout: float = 30.0) 
         time.sleep(0.2)
 
 
-def stop_all(processes: list[subprocess.Popen]) -> None:
-    for process in processes:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-    deadline = time.monotonic() + 15
-    for process in processes:
-        try:
-            process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+def _start_redis() -> subprocess.Popen:
+    # Its own session: Ctrl-C reaches the terminal's process group, and Redis must outlive the worker.
+    return start_embedded_redis(port=EMBEDDED_REDIS_PORT, own_session=True).process
+
+
+def _start_demo(supervisor: Supervisor, env: dict) -> None:
+    cert_dir = VAR / "emulator"
+    emulator_url = f"https://127.0.0.1:{EMULATOR_PORT}"
+    env.setdefault("SALESFORCE_CA_BUNDLE", str(cert_dir / "ca.pem"))
+    env.setdefault("SALESFORCE_EXTRA_LOGIN_HOSTS", emulator_url)
+    env.setdefault("SITE_URL", f"http://{WEB_ADDRESS}")
+    env.setdefault("DEBUG", "true")
+    emulator = supervisor.add("Salesforce emulator", lambda: spawn(
+        [sys.executable, "manage.py", "run_salesforce_emulator", "--port", str(EMULATOR_PORT),
+         "--data", str(cert_dir / "org.sqlite3"), "--cert-dir", str(cert_dir)],
+        env,
+    ))
+    wait_for_file(cert_dir / "ca.pem", emulator.process)
+    supervisor.add("Celery worker", lambda: spawn(
+        [sys.executable, "-m", "celery", "-A", "backoffice", "worker", "--beat", "--loglevel=INFO",
+         "--concurrency=2", f"--schedule={VAR / 'celerybeat-schedule'}"],
+        env,
+    ))
+    supervisor.add("web server", lambda: spawn(
+        [sys.executable, "manage.py", "runserver", "--noreload", WEB_ADDRESS], env
+    ))
+    time.sleep(2)
+    print(
+        f"\n  Back-office:          http://{WEB_ADDRESS}/"
+        f"   (log in as {DEMO_LOGIN[0]} / {DEMO_LOGIN[1]})\n"
+        f"  Salesforce emulator:  {emulator_url}/   (org login demo@emulator.example / demo1234)\n"
+        f"  Connect the demo event: Third-party tools integration → Salesforce, Consumer Key\n"
+        f"  demo-consumer-key, Consumer Secret demo-consumer-secret, login host {emulator_url};\n"
+        f"  campaign “World Tour Paris 2026”, statuses Registered / Attended, then CHECK SETUP and\n"
+        f"  FORCE SYNCHRONIZATION (README.md, “The demo, step by step”).\n"
+        f"  A process that exits is started again; Ctrl-C stops everything.\n",
+        flush=True,
+    )
 
 
 def _stop_on_signal(signum: int, frame: object) -> None:
@@ -67,57 +97,20 @@ def main() -> None:
         manage("seed_demo", env=env)
         (VAR / ".demo-seeded").touch()
 
-    redis = None
-    if "REDIS_URL" not in env:
-        # Its own session: Ctrl-C reaches the terminal's process group, and Redis must outlive the worker.
-        redis = start_embedded_redis(port=EMBEDDED_REDIS_PORT, own_session=True)
-        env["REDIS_URL"] = redis.url
-    cert_dir = VAR / "emulator"
-    emulator_url = f"https://127.0.0.1:{EMULATOR_PORT}"
-    env.setdefault("SALESFORCE_CA_BUNDLE", str(cert_dir / "ca.pem"))
-    env.setdefault("SALESFORCE_EXTRA_LOGIN_HOSTS", emulator_url)
-    env.setdefault("SITE_URL", f"http://{WEB_ADDRESS}")
-    env.setdefault("DEBUG", "true")
-
-    processes: list[subprocess.Popen] = []
+    supervisor = Supervisor()
     try:
-        emulator = spawn(
-            [sys.executable, "manage.py", "run_salesforce_emulator", "--port", str(EMULATOR_PORT),
-             "--data", str(cert_dir / "org.sqlite3"), "--cert-dir", str(cert_dir)],
-            env,
-        )
-        processes.append(emulator)
-        wait_for_file(cert_dir / "ca.pem", emulator)
-        processes.append(spawn(
-            [sys.executable, "-m", "celery", "-A", "backoffice", "worker", "--beat", "--loglevel=INFO",
-             "--concurrency=2", f"--schedule={VAR / 'celerybeat-schedule'}"],
-            env,
-        ))
-        processes.append(spawn([sys.executable, "manage.py", "runserver", "--noreload", WEB_ADDRESS], env))
-        time.sleep(2)
-        print(
-            f"\n  Back-office:          http://{WEB_ADDRESS}/"
-            f"   (log in as {DEMO_LOGIN[0]} / {DEMO_LOGIN[1]})\n"
-            f"  Salesforce emulator:  {emulator_url}/   (org login demo@emulator.example / demo1234)\n"
-            f"  Connect the demo event: Third-party tools integration → Salesforce, Consumer Key\n"
-            f"  demo-consumer-key, Consumer Secret demo-consumer-secret, login host {emulator_url};\n"
-            f"  campaign “World Tour Paris 2026”, statuses Registered / Attended, then CHECK SETUP and\n"
-            f"  FORCE SYNCHRONIZATION (README.md, “The demo, step by step”).\n"
-            f"  Ctrl-C stops everything.\n",
-            flush=True,
-        )
-        while all(process.poll() is None for process in processes):
-            time.sleep(0.5)
-        print("A process stopped; stopping the others.", file=sys.stderr)
+        if "REDIS_URL" not in env:
+            supervisor.add("Redis", _start_redis, stop_last=True)  # the worker needs it to stop cleanly
+            env["REDIS_URL"] = f"redis://127.0.0.1:{EMBEDDED_REDIS_PORT}/0"
+        _start_demo(supervisor, env)
+        supervisor.run()
     except KeyboardInterrupt:
         print("\nStopping…", flush=True)
     finally:
-        # A second Ctrl-C must not cut the stop short and leave orphans (stop_all kills after 15 s anyway).
+        # A second Ctrl-C must not cut the stop short and leave orphans (the stop kills after 15 s anyway).
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        stop_all(processes)
-        if redis:
-            redis.stop()
+        supervisor.stop()
 
 
 if __name__ == "__main__":

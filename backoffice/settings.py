@@ -137,6 +137,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # No countdown may exceed it, or the message is redelivered while still waiting.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A Redis outage of any length: the worker keeps trying to reconnect (the default gives up after 100 tries
+# and exits). https://docs.celeryq.dev/en/stable/userguide/configuration.html#broker-connection-max-retries
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# On losing the broker, stop the late-ack tasks still running: their messages are restored to the queue, and
+# a redelivered flush carries the same task id, which the org lock cannot tell from the run still going.
+# (Celery 6's default.)
+# https://docs.celeryq.dev/en/stable/userguide/configuration.html#worker-cancel-long-running-tasks-on-connection-loss
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The sync engine's sweep: re-enqueues events whose pending participants nobody picked up (a lost message
 # costs this long at most) and resumes events paused for the API limit once the pause is over.
@@ -156,9 +164,10 @@ SALESFORCE_TIMEOUT_SECONDS = env.float("SALESFORCE_TIMEOUT_SECONDS", default=30.
 # keeping headroom for the org's other integrations; it resumes on its own after SYNC_PAUSE_SECONDS.
 SALESFORCE_API_USAGE_PAUSE_SHARE = env.float("SALESFORCE_API_USAGE_PAUSE_SHARE", default=0.9)
 SYNC_PAUSE_SECONDS = env.int("SYNC_PAUSE_SECONDS", default=15 * 60)
-# The per-org lock of a flush lives this long unless extended; the flush extends it before every Salesforce
-# call, so it must only outlast one call (SALESFORCE_TIMEOUT_SECONDS, twice with a token refresh).
-SYNC_LOCK_TTL_SECONDS = env.float("SYNC_LOCK_TTL_SECONDS", default=300.0)
+# The per-org lock and the event's flush claim are leases of this length, renewed every third of it by the
+# running flush (sync.locks.LeaseKeeper) however long its Salesforce calls take: a worker that dies frees its
+# org and event this long after, and the next sweep starts the event again.
+SYNC_LOCK_TTL_SECONDS = env.float("SYNC_LOCK_TTL_SECONDS", default=15.0)
 # A batch that failed transiently (5xx, timeouts, locked rows) is retried after BASE, 2×BASE, 4×BASE… seconds
 # (halved at random for jitter), at most RETRY_MAX apart, for as long as it keeps failing.
 SYNC_RETRY_BASE_SECONDS = env.float("SYNC_RETRY_BASE_SECONDS", default=2.0)

@@ -28,6 +28,7 @@ from sync.executor import BatchExecutor, BatchStats
 from sync.locks import (
     LockLost,
     OrgLockKeeper,
+    flush_claim_keeper,
     flush_owns,
     flush_release,
     lock_ttl_ms,
@@ -79,13 +80,14 @@ def flush_one_batch(*, event_id: int, task_id: str) -> None:
     if event is None:
         logger.info("Flush of event %s skipped: the event no longer exists", event_id)
         return
-    running_for = lock_ttl_ms() / 1000 + services.FLUSH_CLAIM_MARGIN_SECONDS
-    if not flush_owns(event_id=event_id, task_id=task_id, seconds=running_for):
+    # A lease, renewed while the flush runs: a worker that dies frees the event within one lease.
+    if not flush_owns(event_id=event_id, task_id=task_id, seconds=lock_ttl_ms() / 1000):
         logger.info("Flush %s of event %s stops: another flush of the event is queued or running", task_id,
                     event_id)
         return
     try:
-        step = _flush(event=event, task_id=task_id)
+        with flush_claim_keeper(event_id=event_id, task_id=task_id):
+            step = _flush(event=event, task_id=task_id)
     except BaseException:
         flush_release(event_id=event_id, task_id=task_id)  # the sweep starts the chain again
         raise

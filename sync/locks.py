@@ -1,10 +1,14 @@
 """Redis coordination of the sync: a lock per Salesforce org, and one flush chain per event.
 
+Both are short leases (SYNC_LOCK_TTL_SECONDS, 15 s by default) that the running flush renews every third of
+their length from a thread (LeaseKeeper): a batch may take as long as Salesforce makes it, yet a worker that
+dies (killed, out of memory, its machine gone) frees its org and its event within one lease, and the sweep
+starts the event again.
+
 The org lock: two events connected to one org must not create the same Lead twice. Its token is the Celery
 task id: a task redelivered after its worker died (acks_late) carries the same id, so it takes back the lock
-its previous run left behind instead of waiting for the TTL. The holder keeps it alive (OrgLockKeeper) and
-checks it before every Salesforce call, stopping (LockLost) when the token is no longer its own: a batch may
-outlive any fixed TTL, and no second flush takes its rows meanwhile.
+its previous run left behind instead of waiting for the lease to end. The holder checks it before every
+Salesforce call, stopping (LockLost) when the token is no longer its own, so no second flush takes its rows.
 
 The flush key: at most one flush of an event is queued or running. Its value is the id of the chain's next
 (or current) task; a task whose id is not the key's value belongs to a superseded chain and stops."""
@@ -12,7 +16,9 @@ The flush key: at most one flush of an event is queued or running. Its value is 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Self
 
 import redis
 from django.conf import settings
@@ -35,7 +41,8 @@ class LockLost(Exception):
 
 @lru_cache(maxsize=4)
 def _redis(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_timeout=10)
+    # An unreachable Redis fails in seconds: a participant's save enqueues through here.
+    return redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=3)
 
 
 def redis_client() -> redis.Redis:
@@ -43,6 +50,7 @@ def redis_client() -> redis.Redis:
 
 
 def lock_ttl_ms() -> int:
+    """The length of the org lock's and the running flush's leases."""
     return int(settings.SYNC_LOCK_TTL_SECONDS * 1000)
 
 
@@ -69,39 +77,55 @@ def org_lock_release(*, org_key: str, token: str) -> None:
     redis_client().eval(_RELEASE, 1, org_lock_key(org_key), token)
 
 
-class OrgLockKeeper:
-    """Keeps a held org lock alive while one Salesforce call is in flight: a call may outlast the TTL (a
-    slow org, a timeout, a refresh waiting on its own lock), so a thread extends it every third of the
-    TTL. `check()`, before each call, raises LockLost once the lock is gone: nothing more is written."""
+class LeaseKeeper:
+    """Renews a lease every third of its length from a thread while the work it covers goes on; `renew`
+    returns False once the lease is someone else's, and the keeper stops (`lost`). A Redis blip is tried
+    again at the next beat, well before the lease ends."""
 
-    def __init__(self, *, org_key: str, token: str) -> None:
-        self.org_key, self.token = org_key, token
+    def __init__(self, *, name: str, renew: Callable[[], bool]) -> None:
+        self._renew = renew
         self._stop = threading.Event()
-        self._lost = threading.Event()
-        self._thread = threading.Thread(target=self._keep, name=f"org-lock-{org_key}", daemon=True)
+        self.lost = threading.Event()
+        self._thread = threading.Thread(target=self._keep, name=name, daemon=True)
 
     def _keep(self) -> None:
         while not self._stop.wait(lock_ttl_ms() / 3000):
             try:
-                org_lock_extend(org_key=self.org_key, token=self.token)
-            except LockLost:
-                self._lost.set()
-                return
-            except redis.RedisError:  # a blip: the next beat (or check) tries again before the TTL ends
+                if not self._renew():
+                    self.lost.set()
+                    return
+            except redis.RedisError:
                 continue
 
-    def check(self) -> None:
-        if self._lost.is_set():
-            raise LockLost(f"the lock of org {self.org_key} expired")
-        org_lock_extend(org_key=self.org_key, token=self.token)
-
-    def __enter__(self) -> OrgLockKeeper:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+class OrgLockKeeper(LeaseKeeper):
+    """Keeps a held org lock alive while the batch runs (a Salesforce call may outlast the lease: a slow
+    org, a timeout, a refresh waiting on its own lock). `check()`, before each call, raises LockLost once
+    the lock is gone: nothing more is written."""
+
+    def __init__(self, *, org_key: str, token: str) -> None:
+        self.org_key, self.token = org_key, token
+        super().__init__(name=f"org-lock-{org_key}", renew=self._extend)
+
+    def _extend(self) -> bool:
+        try:
+            org_lock_extend(org_key=self.org_key, token=self.token)
+        except LockLost:
+            return False
+        return True
+
+    def check(self) -> None:
+        if self.lost.is_set():
+            raise LockLost(f"the lock of org {self.org_key} expired")
+        org_lock_extend(org_key=self.org_key, token=self.token)
 
 
 # --- One flush chain per event --------------------------------------------------------------------------
@@ -132,6 +156,16 @@ def flush_owns(*, event_id: int, task_id: str, seconds: float) -> bool:
     if client.eval(_EXTEND, 1, _flush_key(event_id), task_id, ms):
         return True
     return bool(client.set(_flush_key(event_id), task_id, px=ms, nx=True))
+
+
+def flush_claim_keeper(*, event_id: int, task_id: str) -> LeaseKeeper:
+    """Keeps the running flush's claim on its event for as long as it runs; should another chain take the
+    event meanwhile (a force synchronization), this flush finishes its batch and that chain carries on."""
+
+    def renew() -> bool:
+        return bool(redis_client().eval(_EXTEND, 1, _flush_key(event_id), task_id, lock_ttl_ms()))
+
+    return LeaseKeeper(name=f"flush-claim-{event_id}", renew=renew)
 
 
 def flush_release(*, event_id: int, task_id: str) -> None:
