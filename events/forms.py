@@ -10,7 +10,7 @@ from django.core.validators import validate_slug
 from events.fields import BUILT_IN_KEYS, FILE_TYPES, FieldSpec, FieldType
 from events.models import Event, Participant, ParticipantField, SyncState
 from events.selectors import GRID_SORTS, ParticipantFilters, participant_email_taken
-from events.values import number_to_storage
+from events.values import FieldValueError, number_parse_text, number_to_storage
 
 DATE_ERROR = "Not a valid date: use YYYY-MM-DD, for example 2026-03-31."
 YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
@@ -77,6 +77,21 @@ class GridFilterForm(InvalidMarkingMixin, forms.Form):
         )
 
 
+class NumberField(forms.Field):
+    """A Number field bounded before it is parsed (see events.values.number_parse_text): a hostile
+    "1e400000" is answered at once instead of costing seconds of CPU."""
+
+    widget = forms.NumberInput(attrs={"step": "any"})
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        try:
+            return number_parse_text(value)
+        except FieldValueError as exc:
+            raise forms.ValidationError(f"{self.label}: {exc}.", code="invalid") from None
+
+
 def _form_field(spec: FieldSpec) -> forms.Field:
     common: dict[str, Any] = {"label": spec.label, "required": spec.required}
     kind = spec.type
@@ -85,7 +100,7 @@ def _form_field(spec: FieldSpec) -> forms.Field:
     if kind == FieldType.MULTILINE_TEXT:
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **common)
     if kind == FieldType.NUMBER:
-        return forms.DecimalField(widget=forms.NumberInput(attrs={"step": "any"}), **common)
+        return NumberField(**common)
     if kind == FieldType.SELECT_LIST:
         return forms.ChoiceField(choices=[("", "—"), *((o, o) for o in spec.options)], **common)
     if kind == FieldType.MULTISELECT_LIST:
