@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.core.validators import validate_slug
 
-from events.fields import BUILT_IN_KEYS, FILE_TYPES, FieldSpec, FieldType
+from events.fields import BUILT_IN_KEYS, FILE_TYPES, LONGEST_MAX_LENGTH, FieldSpec, FieldType
 from events.models import Event, Participant, ParticipantField, SyncState
 from events.selectors import GRID_SORTS, ParticipantFilters, participant_email_taken
 from events.values import FieldValueError, number_parse_text, number_to_storage
@@ -20,8 +20,6 @@ SYNC_DATE_CHOICES = [
     ("never", "Never synchronized"),
     ("between", "Synchronized between…"),
 ]
-# Built-in text columns are bounded by the model; custom text lives in JSON.
-MAX_LENGTHS = {"email": 254, "first_name": 100, "last_name": 100, "company": 200, "job_title": 200}
 
 
 class InvalidMarkingMixin:
@@ -96,9 +94,10 @@ def _form_field(spec: FieldSpec) -> forms.Field:
     common: dict[str, Any] = {"label": spec.label, "required": spec.required}
     kind = spec.type
     if spec.key == "email":
-        return forms.EmailField(max_length=254, **common)
+        return forms.EmailField(max_length=spec.text_limit, **common)
     if kind == FieldType.MULTILINE_TEXT:
-        return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **common)
+        textarea = forms.Textarea(attrs={"rows": 3})
+        return forms.CharField(widget=textarea, max_length=spec.text_limit, **common)
     if kind == FieldType.NUMBER:
         return NumberField(**common)
     if kind == FieldType.SELECT_LIST:
@@ -113,8 +112,8 @@ def _form_field(spec: FieldSpec) -> forms.Field:
     if kind == FieldType.NULLABLE_BOOLEAN:
         return forms.NullBooleanField(widget=forms.NullBooleanSelect, **common)
     if kind in FILE_TYPES:
-        return forms.CharField(max_length=500, help_text="A URL or a file name.", **common)
-    return forms.CharField(max_length=MAX_LENGTHS.get(spec.key), **common)
+        return forms.CharField(max_length=spec.text_limit, help_text="A URL or a file name.", **common)
+    return forms.CharField(max_length=spec.text_limit, **common)
 
 
 def _to_storage(spec: FieldSpec, value: Any) -> Any:
@@ -176,7 +175,8 @@ class ParticipantFieldForm(InvalidMarkingMixin, forms.ModelForm):
 
     class Meta:
         model = ParticipantField
-        fields = ["key", "label", "type", "staff_only"]
+        fields = ["key", "label", "type", "staff_only", "max_length"]
+        labels = {"max_length": "Maximum length"}
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         self.event = event
@@ -203,6 +203,9 @@ class ParticipantFieldForm(InvalidMarkingMixin, forms.ModelForm):
         if data.get("type") in (FieldType.SELECT_LIST, FieldType.MULTISELECT_LIST) and not options:
             self.add_error("options_text", "A select list needs at least one option.")
         data["options"] = options
+        limit = data.get("max_length")
+        if limit is not None and not 1 <= limit <= LONGEST_MAX_LENGTH:
+            self.add_error("max_length", f"Between 1 and {LONGEST_MAX_LENGTH:,} characters.")
         return data
 
 

@@ -15,7 +15,6 @@ from django.core.validators import validate_email
 
 from events.exporting import SALESFORCE_COLUMNS
 from events.fields import FieldSpec
-from events.forms import MAX_LENGTHS
 from events.models import Event
 from events.selectors import event_fields
 from events.values import FieldValueError, value_parse
@@ -108,9 +107,6 @@ def _row_values(
         except FieldValueError as exc:
             errors.append(RowError(number, column, str(exc)))
             continue
-        limit = MAX_LENGTHS.get(spec.key)
-        if limit and isinstance(value, str) and len(value) > limit:
-            errors.append(RowError(number, column, f"longer than {limit} characters"))
         values[spec.key] = value
     return values
 

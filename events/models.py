@@ -30,6 +30,9 @@ class ParticipantField(models.Model):
     type = models.CharField(max_length=20, choices=FieldType.choices, default=FieldType.TEXT)
     options = models.JSONField(default=list, blank=True, help_text="Choices of a select list.")
     staff_only = models.BooleanField(default=False, help_text="Hidden from the public registration page.")
+    max_length = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Most characters of a text value; empty: the type's default."
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -151,7 +151,14 @@ def participants_import(*, event: Event, rows: Sequence[dict[str, Any]]) -> Impo
 
 
 def participant_field_create(
-    *, event: Event, key: str, label: str, type: str, options: list[str], staff_only: bool
+    *,
+    event: Event,
+    key: str,
+    label: str,
+    type: str,
+    options: list[str],
+    staff_only: bool,
+    max_length: int | None = None,
 ) -> ParticipantField:
     last = event.custom_fields.order_by("-position").values_list("position", flat=True).first()
     return ParticipantField.objects.create(
@@ -161,12 +168,13 @@ def participant_field_create(
         type=type,
         options=options,
         staff_only=staff_only,
+        max_length=max_length,
         position=(last or 0) + 1,
     )
 
 
 def participant_field_update(*, field: ParticipantField, values: dict[str, Any]) -> ParticipantField:
-    for name in ("key", "label", "type", "options", "staff_only"):
+    for name in ("key", "label", "type", "options", "staff_only", "max_length"):
         if name in values:
             setattr(field, name, values[name])
     field.save()

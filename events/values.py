@@ -138,7 +138,11 @@ def value_parse(spec: FieldSpec, raw: Any) -> Any:
         return option
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)  # an XLSX cell holding 42 reads back as 42.0
-    return str(raw).strip()
+    text = str(raw).strip()
+    limit = spec.text_limit
+    if limit and len(text) > limit:
+        raise FieldValueError(f"longer than {limit} characters ({len(text)})")
+    return text
 
 
 def value_display(spec: FieldSpec, value: Any) -> Any:

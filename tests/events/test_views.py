@@ -175,7 +175,7 @@ def test_participant_form_validates_each_field_type(client_member, event, custom
     page = response.content.decode()
     assert response.status_code == 200
     assert "This field is required." in page
-    assert "Enter a number." in page
+    assert "Sessions attended: expected a number, got &#x27;twelve&#x27;." in page
     assert "Select a valid choice. Platinum is not one of the available choices." in page
     assert "Select a valid choice. Nap is not one of the available choices." in page
     assert "Enter a valid date." in page
