@@ -99,6 +99,14 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 
+# Imports are bounded before and while they are read (events/importing.py): the upload's size, the size
+# an .xlsx unzips to (from its zip directory, before anything is decompressed), the participant rows, and
+# the problems listed (reading stops there).
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5_000_000)
+IMPORT_MAX_XLSX_UNZIPPED_BYTES = env.int("IMPORT_MAX_XLSX_UNZIPPED_BYTES", default=50_000_000)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+IMPORT_MAX_ERRORS = env.int("IMPORT_MAX_ERRORS", default=200)
+
 # Production hardening; `manage.py check --deploy` is clean once DEBUG is off and HTTPS is on.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)

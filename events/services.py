@@ -7,11 +7,12 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from events.fields import BUILT_IN_KEYS
 from events.models import Event, Participant, ParticipantField, SyncState
+from events.selectors import event_fields
+from events.values import value_parse
 
 PENDING_CHANGE = {"salesforce_sync_state": SyncState.PENDING, "change_counter": F("change_counter") + 1}
 # What an edit writes: never the Salesforce bookkeeping, which the sync engine may have written since the
@@ -27,6 +28,13 @@ def _notify_sync(event: Event) -> None:
 
 def normalize_email(email: str) -> str:
     return email.strip()
+
+
+def email_key(email: str) -> str:
+    """Emails compared case-insensitively: casefold, not lower, so that addresses equal under the
+    database's lower() (ΑΣ and ας: σ and ς) are equal here too, and the unique index is never the one
+    to find a duplicate."""
+    return email.strip().casefold()
 
 
 def _apply(participant: Participant, values: dict[str, Any]) -> None:
@@ -105,38 +113,56 @@ def participants_mark_pending(
 class ImportResult:
     created: int
     updated: int
+    unchanged: int = 0
 
 
 # Rows per INSERT/UPDATE statement: well under SQLite's bound-variable limit with ~25 columns per row.
 IMPORT_BATCH_SIZE = 500
 
 
-def _existing_by_email(event: Event, emails: list[str]) -> dict[str, Participant]:
+def _existing_by_email(event: Event, keys: set[str]) -> dict[str, Participant]:
+    """The event's participants whose email_key is among `keys`; matched in Python, where the
+    comparison is the same on SQLite (ASCII-only lower()) and PostgreSQL."""
+    ids = [pk for pk, email in event.participants.values_list("pk", "email") if email_key(email) in keys]
     found: dict[str, Participant] = {}
-    for start in range(0, len(emails), IMPORT_BATCH_SIZE):
-        chunk = emails[start : start + IMPORT_BATCH_SIZE]
-        matches = Participant.objects.annotate(email_lower=Lower("email")).filter(
-            event=event, email_lower__in=chunk
-        )
-        found.update({p.email_lower: p for p in matches})
+    for start in range(0, len(ids), IMPORT_BATCH_SIZE):
+        for participant in Participant.objects.filter(pk__in=ids[start : start + IMPORT_BATCH_SIZE]):
+            found[email_key(participant.email)] = participant
     return found
+
+
+def _unchanged(participant: Participant, row: dict[str, Any], blanks: dict[str, Any]) -> bool:
+    """True when importing `row` would change nothing (an export imported back): nothing to send."""
+    data = participant.data or {}
+    for key, value in row.items():
+        if key in BUILT_IN_KEYS:
+            current = getattr(participant, key)
+            value = normalize_email(value) if key == "email" else value
+        else:
+            current = data.get(key, blanks.get(key))
+        if current != value:
+            return False
+    return True
 
 
 @transaction.atomic
 def participants_import(*, event: Event, rows: Sequence[dict[str, Any]]) -> ImportResult:
     """Create or update (matched on email, case-insensitively) participants from validated rows, all or
     nothing. Rows hold stored values by field key, each with a distinct "email"; every participant
-    touched is marked pending and the sync engine is told once."""
-    rows_by_email = {normalize_email(row["email"]).lower(): row for row in rows}
-    existing = _existing_by_email(event, list(rows_by_email))
+    changed is marked pending and the sync engine is told once; a row that changes nothing is skipped."""
+    blanks = {spec.key: value_parse(spec, None) for spec in event_fields(event=event)}
+    rows_by_email = {email_key(row["email"]): row for row in rows}
+    existing = _existing_by_email(event, set(rows_by_email))
     now = timezone.now()
-    to_create, to_update = [], []
+    to_create, to_update, unchanged = [], [], 0
     for email, row in rows_by_email.items():
         participant = existing.get(email)
         if participant is None:
             participant = Participant(event=event, change_counter=1, salesforce_sync_state=SyncState.PENDING)
             _apply(participant, row)
             to_create.append(participant)
+        elif _unchanged(participant, row, blanks):
+            unchanged += 1
         else:
             _apply(participant, row)
             participant.salesforce_sync_state = SyncState.PENDING
@@ -145,9 +171,9 @@ def participants_import(*, event: Event, rows: Sequence[dict[str, Any]]) -> Impo
             to_update.append(participant)
     Participant.objects.bulk_create(to_create, batch_size=IMPORT_BATCH_SIZE)
     Participant.objects.bulk_update(to_update, EDITED_COLUMNS, batch_size=IMPORT_BATCH_SIZE)
-    if rows_by_email:
+    if to_create or to_update:
         _notify_sync(event)
-    return ImportResult(created=len(to_create), updated=len(to_update))
+    return ImportResult(created=len(to_create), updated=len(to_update), unchanged=unchanged)
 
 
 def participant_field_create(
