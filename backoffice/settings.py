@@ -99,6 +99,20 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 
+# The public registration page (events/registration.py): submissions per sender IP and per event
+# (django-ratelimit rates: N/s, N/m, N/h), and how long a confirmation link stays valid.
+REGISTRATION_RATE_PER_IP = env("REGISTRATION_RATE_PER_IP", default="10/m")
+REGISTRATION_RATE_PER_EVENT = env("REGISTRATION_RATE_PER_EVENT", default="120/m")
+REGISTRATION_CONFIRM_MAX_AGE = env.int("REGISTRATION_CONFIRM_MAX_AGE", default=7 * 86400)
+# Mail (the confirmation links): printed on the console unless configured; Django's tests use memory.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="registration@localhost")
+
 # Imports are bounded before and while they are read (events/importing.py): the upload's size, the size
 # an .xlsx unzips to (from its zip directory, before anything is decompressed), the participant rows, and
 # the problems listed (reading stops there).
@@ -127,6 +141,14 @@ FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEY")
 
 # Redis: the Celery broker and the per-org sync locks. The embedded default is started by `make run`.
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6390/0")
+# The shared cache, on that Redis: the public page's rate limits hold across web processes.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="backoffice"),
+    }
+}
 
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
 CELERY_BROKER_URL = REDIS_URL

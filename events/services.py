@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from events.fields import BUILT_IN_KEYS
 from events.models import Event, Participant, ParticipantField, SyncState
-from events.selectors import event_fields
+from events.selectors import event_fields, participant_find_by_email
 from events.values import value_parse
 
 PENDING_CHANGE = {"salesforce_sync_state": SyncState.PENDING, "change_counter": F("change_counter") + 1}
@@ -47,9 +47,17 @@ def _apply(participant: Participant, values: dict[str, Any]) -> None:
     participant.data = data
 
 
+def _waiting_state(participant: Participant) -> str:
+    """Pending for Salesforce, unless a public registrant has not confirmed their email yet."""
+    return SyncState.PENDING if participant.email_confirmed else SyncState.AWAITING
+
+
 @transaction.atomic
-def participant_create(*, event: Event, values: dict[str, Any]) -> Participant:
-    participant = Participant(event=event, change_counter=1, salesforce_sync_state=SyncState.PENDING)
+def participant_create(
+    *, event: Event, values: dict[str, Any], email_confirmed: bool = True
+) -> Participant:
+    participant = Participant(event=event, change_counter=1, email_confirmed=email_confirmed)
+    participant.salesforce_sync_state = _waiting_state(participant)
     _apply(participant, values)
     participant.save()
     _notify_sync(event)
@@ -59,7 +67,7 @@ def participant_create(*, event: Event, values: dict[str, Any]) -> Participant:
 @transaction.atomic
 def participant_update(*, participant: Participant, values: dict[str, Any]) -> Participant:
     _apply(participant, values)
-    participant.salesforce_sync_state = SyncState.PENDING
+    participant.salesforce_sync_state = _waiting_state(participant)
     participant.change_counter = F("change_counter") + 1
     participant.save(update_fields=EDITED_COLUMNS)
     participant.refresh_from_db(fields=["change_counter"])
@@ -67,24 +75,39 @@ def participant_update(*, participant: Participant, values: dict[str, Any]) -> P
     return participant
 
 
-def participant_register(*, event: Event, values: dict[str, Any]) -> Participant:
+def participant_register(*, event: Event, values: dict[str, Any]) -> tuple[Participant, bool]:
     """The public registration form: a new email creates a registered participant. A known email only
     marks that participant registered: an anonymous form must not overwrite what staff or the person
     entered (anyone may type anyone's email), and answering "already registered" would tell strangers
-    who comes. Corrections go through the staff, who see the participant in the grid."""
-    from events.selectors import participant_find_by_email
-
+    who comes. Corrections go through the staff, who see the participant in the grid.
+    Returns the participant and whether a confirmation email is to be sent (the event asks for one and
+    the email is not confirmed yet): until it is, the participant waits and is not sent to Salesforce."""
     with transaction.atomic():
         existing = participant_find_by_email(event=event, email=values["email"])
         if existing is None:
             try:
                 with transaction.atomic():
-                    return participant_create(event=event, values={**values, "is_registered": True})
+                    created = participant_create(
+                        event=event,
+                        values={**values, "is_registered": True},
+                        email_confirmed=not event.registration_confirms_email,
+                    )
+                    return created, not created.email_confirmed
             except IntegrityError:  # the same person submitted twice at once: the other request won
                 existing = participant_find_by_email(event=event, email=values["email"])
-        if existing.is_registered:
-            return existing
-        return participant_update(participant=existing, values={"is_registered": True})
+        if not existing.is_registered:
+            existing = participant_update(participant=existing, values={"is_registered": True})
+        return existing, not existing.email_confirmed
+
+
+@transaction.atomic
+def participant_confirm_email(*, participant: Participant) -> Participant:
+    """The registrant followed their confirmation link: from now on they go to Salesforce."""
+    if participant.email_confirmed:
+        return participant
+    participant.email_confirmed = True
+    participant.save(update_fields=["email_confirmed"])
+    return participant_update(participant=participant, values={})
 
 
 @transaction.atomic
@@ -99,7 +122,7 @@ def participants_mark_pending(
 ) -> int:
     """Mark participants pending (all of the event's when `ids` is None, only those in `only_state`
     when given, e.g. "Retry failed"); returns how many."""
-    queryset = event.participants.all()
+    queryset = event.participants.filter(email_confirmed=True)
     if ids is not None:
         queryset = queryset.filter(pk__in=list(ids))
     if only_state is not None:
@@ -165,7 +188,7 @@ def participants_import(*, event: Event, rows: Sequence[dict[str, Any]]) -> Impo
             unchanged += 1
         else:
             _apply(participant, row)
-            participant.salesforce_sync_state = SyncState.PENDING
+            participant.salesforce_sync_state = _waiting_state(participant)
             participant.change_counter = F("change_counter") + 1
             participant.updated_at = now  # bulk_update skips auto_now
             to_update.append(participant)

@@ -13,7 +13,7 @@ def grid_url(event, **params) -> str:
     return reverse("events:participant_list", args=[event.slug]) + ("?" + urlencode(params) if params else "")
 
 
-PUBLIC_PAGES = {"registration", "registration_thanks"}
+PUBLIC_PAGES = {"registration", "registration_thanks", "registration_check_inbox", "registration_confirm"}
 
 
 def member_only_urls(event, participant, field) -> list[str]:
