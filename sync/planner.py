@@ -175,7 +175,7 @@ def _number(value: Any) -> int | float | None:
             number = float(text)
         except ValueError:
             return None
-    if not math.isfinite(number) or abs(number) >= MAX_NUMBER:
+    if (isinstance(number, float) and not math.isfinite(number)) or abs(number) >= MAX_NUMBER:
         raise ValueRefused(f"{value!r} is not a number Salesforce can take (finite, at most 18 digits)")
     return int(number) if isinstance(number, float) and number.is_integer() else number
 
