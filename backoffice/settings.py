@@ -121,6 +121,7 @@ STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 # (django-ratelimit rates: N/s, N/m, N/h), and how long a confirmation link stays valid.
 REGISTRATION_RATE_PER_IP = env("REGISTRATION_RATE_PER_IP", default="10/m")
 REGISTRATION_RATE_PER_EVENT = env("REGISTRATION_RATE_PER_EVENT", default="120/m")
+RATELIMIT_IP_META_KEY = "backoffice.client_ip.client_ip"
 REGISTRATION_CONFIRM_MAX_AGE = env.int("REGISTRATION_CONFIRM_MAX_AGE", default=7 * 86400)
 # Mail (the confirmation links): printed on the console unless configured; Django's tests use memory.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -15,9 +15,10 @@ from sync.batches import batch_claim
 from tests.factories import EventFactory
 
 
-def _register(client, event, ip="10.0.0.1", **data):
+def _register(client, event, ip="10.0.0.1", forwarded=None, **data):
     url = reverse("events:registration", args=[event.slug])
-    return client.post(url, {"email": "lea@example.fr", **data}, REMOTE_ADDR=ip)
+    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
+    return client.post(url, {"email": "lea@example.fr", **data}, REMOTE_ADDR=ip, **extra)
 
 
 def test_before_opening_the_page_says_when_it_opens_and_saves_nothing(client, event):
@@ -62,6 +63,19 @@ def test_one_ip_is_limited_and_told_to_wait_and_nothing_more_is_saved(client, ev
     assert refused.status_code == 429 and "Too many registrations right now" in refused.content.decode()
     assert event.participants.count() == 3
     assert _register(client, event, ip="10.1.1.2", email="p4@example.org").status_code == 302  # another IP
+
+
+def test_behind_the_proxy_the_limit_is_per_client_not_per_proxy(client, event, settings):
+    settings.REGISTRATION_RATE_PER_IP = "2/h"
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")  # BEHIND_PROXY
+    proxy = "172.18.0.1"
+    for i in range(2):
+        response = _register(client, event, ip=proxy, email=f"a{i}@example.org", forwarded="10.3.0.1")
+        assert response.status_code == 302
+    forged = _register(client, event, ip=proxy, email="a2@example.org", forwarded="1.2.3.4, 10.3.0.1")
+    assert forged.status_code == 429  # the client's own first entry changes nothing
+    other = _register(client, event, ip=proxy, email="b@example.org", forwarded="10.3.0.2")
+    assert other.status_code == 302
 
 
 def test_one_event_is_limited_whatever_the_ip(client, event, settings):
