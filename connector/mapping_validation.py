@@ -38,6 +38,11 @@ UNSENDABLE_TYPES = frozenset(
 # Longest value a built-in participant field can hold (their form and model limits).
 BUILT_IN_MAX_LENGTHS = {"email": 254, "first_name": 100, "last_name": 100, "company": 200, "job_title": 200}
 TEXT_TYPES = frozenset({FieldType.TEXT, FieldType.SELECT_LIST, FieldType.MULTISELECT_LIST})
+# A mapping is a flat object of at most one entry per participant field: these bounds are far above any
+# real one and are checked on the text before it is parsed (a deep nesting would exhaust the parser's
+# recursion, tens of thousands of keys would cost seconds of checks).
+MAX_MAPPING_CHARACTERS = 20_000
+MAX_MAPPING_KEYS = 300
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,13 @@ def mapping_parse(text: str, report: MappingReport) -> dict[str, str] | None:
     """The mapping as a dict of strings, or None after recording why not (with line and column)."""
     if not text.strip():
         return {}
+    if len(text) > MAX_MAPPING_CHARACTERS:
+        message = f"Too long: a mapping has at most {MAX_MAPPING_CHARACTERS:,} characters."
+        report.errors.append(Problem(message))
+        return None
+    if _nesting(text) > 1:
+        report.errors.append(Problem('Expected a flat JSON object such as {"job_title": "Title"}.', "", 1, 1))
+        return None
     try:
         data: Any = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -77,6 +89,9 @@ def mapping_parse(text: str, report: MappingReport) -> dict[str, str] | None:
         return None
     if not isinstance(data, dict):
         report.errors.append(Problem('Expected a JSON object such as {"job_title": "Title"}.', "", 1, 1))
+        return None
+    if len(data) > MAX_MAPPING_KEYS:
+        report.errors.append(Problem(f"Too many keys: a mapping has at most {MAX_MAPPING_KEYS}."))
         return None
     mapping: dict[str, str] = {}
     for key, value in data.items():
@@ -87,6 +102,23 @@ def mapping_parse(text: str, report: MappingReport) -> dict[str, str] | None:
             continue
         mapping[key] = value.strip()
     return mapping
+
+
+def _nesting(text: str) -> int:
+    """How deep brackets nest outside JSON strings (1 for a flat object), in one pass."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (char == "\\", char != '"')
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 def _line_of(text: str, key: str) -> int | None:

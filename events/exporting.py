@@ -6,8 +6,10 @@ write-only mode to a temporary file, then sent in chunks."""
 
 import csv
 import datetime as dt
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from typing import Any
 
 from django.db.models import QuerySet
@@ -31,8 +33,24 @@ SALESFORCE_COLUMNS: tuple[tuple[str, str], ...] = (
 # Rows fetched per database round trip; bounds memory while keeping the query count low.
 CHUNK_SIZE = 2000
 FILE_CHUNK = 64 * 1024
-# A cell starting with one of these is run as a formula by spreadsheet software (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting with = + - @ tab or CR is run as a formula by spreadsheet software (CSV injection): the
+# export puts a "'" before it, also before a text that already starts with quotes then one of these, so
+# that the import can take exactly one quote off and get back what was exported (export_unneutralize).
+NEUTRALIZED = re.compile(r"'*[=+\-@\t\r]")
+
+
+def export_neutralize(value: Any) -> Any:
+    """A cell value that spreadsheet software shows as text, never runs as a formula."""
+    if isinstance(value, str) and NEUTRALIZED.match(value):
+        return f"'{value}"
+    return value
+
+
+def export_unneutralize(value: Any) -> Any:
+    """The value an export neutralized, as it was: exactly the quote export_neutralize added comes off."""
+    if isinstance(value, str) and value.startswith("'") and NEUTRALIZED.match(value, 1):
+        return value[1:]
+    return value
 
 
 def export_header(specs: list[FieldSpec]) -> list[str]:
@@ -61,8 +79,8 @@ class _Echo:
 
 
 def _csv_safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return f"'{value}"
+    if isinstance(value, str):
+        return export_neutralize(value)
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ")
     return value
@@ -71,29 +89,23 @@ def _csv_safe(value: Any) -> Any:
 def csv_chunks(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff"  # a BOM so that Excel reads the accents as UTF-8
-    yield writer.writerow(header)
+    yield writer.writerow([export_neutralize(label) for label in header])
     for row in rows:
         yield writer.writerow([_csv_safe(value) for value in row])
 
 
 def xlsx_chunks(header: list[str], rows: Iterable[list[Any]]) -> Iterator[bytes]:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Participants")
-    sheet.append(header)
-    for row in rows:
+    for row in chain([header], rows):
         cells = []
         for value in row:
             if isinstance(value, str):
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                if value.startswith("="):
-                    # openpyxl would store it as a formula: keep it as the text it is.
-                    cell = WriteOnlyCell(sheet, value)
-                    cell.data_type = "s"
-                    value = cell
+                # Neutralized, no text starts with "=" any more, which openpyxl would store as a formula.
+                value = export_neutralize(ILLEGAL_CHARACTERS_RE.sub("", value))
             cells.append(value)
         sheet.append(cells)
     with tempfile.TemporaryFile() as buffer:

@@ -23,6 +23,15 @@ class FieldType(models.TextChoices):
 # Types whose value is a reference to an uploaded file: stored as a URL or file name string.
 FILE_TYPES = frozenset({FieldType.FILE, FieldType.PICTURE, FieldType.DOCUMENT})
 
+# The longest value of each free-text type unless a field sets its own (ParticipantField.max_length):
+# Salesforce's Text fields hold 255 characters and its Long Text Areas 32,768 by default (131,072 at most).
+DEFAULT_MAX_LENGTHS: dict[str, int] = {
+    FieldType.TEXT: 255,
+    FieldType.MULTILINE_TEXT: 32_768,
+    **{file_type: 500 for file_type in FILE_TYPES},
+}
+LONGEST_MAX_LENGTH = 131_072
+
 
 @dataclass(frozen=True)
 class FieldSpec:
@@ -33,14 +42,22 @@ class FieldSpec:
     built_in: bool = False
     staff_only: bool = False
     required: bool = False
+    max_length: int | None = None  # for free-text types; None: the type's default
+
+    @property
+    def text_limit(self) -> int | None:
+        """The most characters a value may have (None for types that are not free text)."""
+        default = DEFAULT_MAX_LENGTHS.get(self.type)
+        return (self.max_length or default) if default else None
 
 
 BUILT_IN_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("email", "Email", FieldType.TEXT, built_in=True, required=True),
-    FieldSpec("first_name", "First name", FieldType.TEXT, built_in=True),
-    FieldSpec("last_name", "Last name", FieldType.TEXT, built_in=True),
-    FieldSpec("company", "Company", FieldType.TEXT, built_in=True),
-    FieldSpec("job_title", "Job title", FieldType.TEXT, built_in=True),
+    # Lengths of the built-in text columns of events.models.Participant.
+    FieldSpec("email", "Email", FieldType.TEXT, built_in=True, required=True, max_length=254),
+    FieldSpec("first_name", "First name", FieldType.TEXT, built_in=True, max_length=100),
+    FieldSpec("last_name", "Last name", FieldType.TEXT, built_in=True, max_length=100),
+    FieldSpec("company", "Company", FieldType.TEXT, built_in=True, max_length=200),
+    FieldSpec("job_title", "Job title", FieldType.TEXT, built_in=True, max_length=200),
     FieldSpec("is_registered", "Registered", FieldType.BOOLEAN, built_in=True, staff_only=True),
     FieldSpec("has_come", "Came", FieldType.BOOLEAN, built_in=True, staff_only=True),
     FieldSpec("allows_networking", "Allows networking", FieldType.NULLABLE_BOOLEAN, built_in=True),

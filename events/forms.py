@@ -7,10 +7,10 @@ from typing import Any
 from django import forms
 from django.core.validators import validate_slug
 
-from events.fields import BUILT_IN_KEYS, FILE_TYPES, FieldSpec, FieldType
+from events.fields import BUILT_IN_KEYS, FILE_TYPES, LONGEST_MAX_LENGTH, FieldSpec, FieldType
 from events.models import Event, Participant, ParticipantField, SyncState
 from events.selectors import GRID_SORTS, ParticipantFilters, participant_email_taken
-from events.values import number_to_storage
+from events.values import FieldValueError, number_parse_text, number_to_storage
 
 DATE_ERROR = "Not a valid date: use YYYY-MM-DD, for example 2026-03-31."
 YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
@@ -20,8 +20,6 @@ SYNC_DATE_CHOICES = [
     ("never", "Never synchronized"),
     ("between", "Synchronized between…"),
 ]
-# Built-in text columns are bounded by the model; custom text lives in JSON.
-MAX_LENGTHS = {"email": 254, "first_name": 100, "last_name": 100, "company": 200, "job_title": 200}
 
 
 class InvalidMarkingMixin:
@@ -36,8 +34,18 @@ class InvalidMarkingMixin:
                 widget.attrs["aria-invalid"] = "true"
 
 
+# Each search word is one more set of LIKE conditions over four columns: a bounded search stays a fast query.
+SEARCH_MAX_WORDS = 10
+SEARCH_MAX_LENGTH = 200
+
+
 class GridFilterForm(InvalidMarkingMixin, forms.Form):
-    q = forms.CharField(required=False, label="Search", widget=forms.TextInput(attrs={"type": "search"}))
+    q = forms.CharField(
+        required=False,
+        label="Search",
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     registered = forms.ChoiceField(choices=YES_NO, required=False)
     came = forms.ChoiceField(choices=YES_NO, required=False)
     sync_state = forms.ChoiceField(
@@ -51,6 +59,12 @@ class GridFilterForm(InvalidMarkingMixin, forms.Form):
         required=False, label="To", input_formats=["%Y-%m-%d"], error_messages={"invalid": DATE_ERROR}
     )
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_q(self) -> str:
+        words = self.cleaned_data["q"].split()
+        if len(words) > SEARCH_MAX_WORDS:
+            raise forms.ValidationError(f"Search for at most {SEARCH_MAX_WORDS} words ({len(words)} given).")
+        return self.cleaned_data["q"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -79,15 +93,31 @@ class GridFilterForm(InvalidMarkingMixin, forms.Form):
         )
 
 
+class NumberField(forms.Field):
+    """A Number field bounded before it is parsed (see events.values.number_parse_text): a hostile
+    "1e400000" is answered at once instead of costing seconds of CPU."""
+
+    widget = forms.NumberInput(attrs={"step": "any"})
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        try:
+            return number_parse_text(value)
+        except FieldValueError as exc:
+            raise forms.ValidationError(f"{self.label}: {exc}.", code="invalid") from None
+
+
 def _form_field(spec: FieldSpec) -> forms.Field:
     common: dict[str, Any] = {"label": spec.label, "required": spec.required}
     kind = spec.type
     if spec.key == "email":
-        return forms.EmailField(max_length=254, **common)
+        return forms.EmailField(max_length=spec.text_limit, **common)
     if kind == FieldType.MULTILINE_TEXT:
-        return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **common)
+        textarea = forms.Textarea(attrs={"rows": 3})
+        return forms.CharField(widget=textarea, max_length=spec.text_limit, **common)
     if kind == FieldType.NUMBER:
-        return forms.DecimalField(widget=forms.NumberInput(attrs={"step": "any"}), **common)
+        return NumberField(**common)
     if kind == FieldType.SELECT_LIST:
         return forms.ChoiceField(choices=[("", "—"), *((o, o) for o in spec.options)], **common)
     if kind == FieldType.MULTISELECT_LIST:
@@ -100,8 +130,8 @@ def _form_field(spec: FieldSpec) -> forms.Field:
     if kind == FieldType.NULLABLE_BOOLEAN:
         return forms.NullBooleanField(widget=forms.NullBooleanSelect, **common)
     if kind in FILE_TYPES:
-        return forms.CharField(max_length=500, help_text="A URL or a file name.", **common)
-    return forms.CharField(max_length=MAX_LENGTHS.get(spec.key), **common)
+        return forms.CharField(max_length=spec.text_limit, help_text="A URL or a file name.", **common)
+    return forms.CharField(max_length=spec.text_limit, **common)
 
 
 def _to_storage(spec: FieldSpec, value: Any) -> Any:
@@ -163,7 +193,8 @@ class ParticipantFieldForm(InvalidMarkingMixin, forms.ModelForm):
 
     class Meta:
         model = ParticipantField
-        fields = ["key", "label", "type", "staff_only"]
+        fields = ["key", "label", "type", "staff_only", "max_length"]
+        labels = {"max_length": "Maximum length"}
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         self.event = event
@@ -190,6 +221,9 @@ class ParticipantFieldForm(InvalidMarkingMixin, forms.ModelForm):
         if data.get("type") in (FieldType.SELECT_LIST, FieldType.MULTISELECT_LIST) and not options:
             self.add_error("options_text", "A select list needs at least one option.")
         data["options"] = options
+        limit = data.get("max_length")
+        if limit is not None and not 1 <= limit <= LONGEST_MAX_LENGTH:
+            self.add_error("max_length", f"Between 1 and {LONGEST_MAX_LENGTH:,} characters.")
         return data
 
 

@@ -13,6 +13,14 @@ class Event(models.Model):
     location = models.CharField(max_length=200, blank=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="events", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The public registration page: open between these (either may be empty), and when asked, a new
+    # registrant confirms their email through a signed link before anything goes to Salesforce.
+    registration_opens_at = models.DateTimeField(null=True, blank=True)
+    registration_closes_at = models.DateTimeField(null=True, blank=True)
+    registration_confirms_email = models.BooleanField(
+        default=False,
+        help_text="New registrants confirm their email (a link is sent) before they go to Salesforce.",
+    )
 
     class Meta:
         ordering = ["-starts_on", "name"]
@@ -30,6 +38,9 @@ class ParticipantField(models.Model):
     type = models.CharField(max_length=20, choices=FieldType.choices, default=FieldType.TEXT)
     options = models.JSONField(default=list, blank=True, help_text="Choices of a select list.")
     staff_only = models.BooleanField(default=False, help_text="Hidden from the public registration page.")
+    max_length = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Most characters of a text value; empty: the type's default."
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -44,6 +55,8 @@ class SyncState(models.TextChoices):
     PENDING = "pending", "Pending"
     SYNCED = "synced", "Synced"
     FAILED = "failed", "Failed"
+    # A public registrant who has not confirmed their email yet: never picked up by the sync.
+    AWAITING = "awaiting", "Awaiting email confirmation"
 
 
 class Participant(models.Model):
@@ -57,6 +70,9 @@ class Participant(models.Model):
     has_come = models.BooleanField(default=False)
     allows_networking = models.BooleanField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True, help_text="Values of the event's custom fields.")
+    email_confirmed = models.BooleanField(
+        default=True, help_text="False while a public registrant has not followed the confirmation link."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -29,7 +29,9 @@ def event_get_for_user(*, user: AbstractBaseUser, slug: str) -> Event:
 def event_fields(*, event: Event) -> list[FieldSpec]:
     """Built-in fields first, then the event's custom fields, in their order."""
     custom = [
-        FieldSpec(f.key, f.label, f.type, tuple(f.options or ()), staff_only=f.staff_only)
+        FieldSpec(
+            f.key, f.label, f.type, tuple(f.options or ()), staff_only=f.staff_only, max_length=f.max_length
+        )
         for f in event.custom_fields.all()
     ]
     return [*BUILT_IN_FIELDS, *custom]

@@ -29,4 +29,14 @@ urlpatterns = [
     path("events/<slug:slug>/fields/<int:pk>/delete/", views_fields.field_delete, name="field_delete"),
     path("register/<slug:slug>/", views_public.registration, name="registration"),
     path("register/<slug:slug>/thanks/", views_public.registration_thanks, name="registration_thanks"),
+    path(
+        "register/<slug:slug>/check-your-inbox/",
+        views_public.registration_check_inbox,
+        name="registration_check_inbox",
+    ),
+    path(
+        "register/<slug:slug>/confirm/<str:token>/",
+        views_public.registration_confirm,
+        name="registration_confirm",
+    ),
 ]

@@ -5,6 +5,7 @@ written in an export means the same thing everywhere. Stored values are JSON-fri
 float, dates as ISO strings, multi-select lists as lists of strings."""
 
 import datetime as dt
+import math
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -20,9 +21,54 @@ class FieldValueError(ValueError):
     """A value that does not fit its field; the message is shown to the user as is."""
 
 
+# Bounds of a Number value, checked on the text before any arithmetic: Salesforce's widest Number field
+# holds 18 digits (precision 18), so nothing longer can be sent, and an unbounded exponent ("1e400000")
+# would otherwise cost seconds of CPU or all the memory when the value is turned into an int.
+MAX_NUMBER_DIGITS = 18
+MAX_NUMBER_TEXT_LENGTH = 64
+
+
+def number_bounded(number: Decimal) -> Decimal:
+    """`number` if it is finite and fits MAX_NUMBER_DIGITS digits before and after the decimal point;
+    FieldValueError otherwise. Reads only the digits and the exponent: the same cost whatever the value."""
+    if not number.is_finite():
+        raise FieldValueError(f"expected a number, got {str(number)!r}")
+    if number.is_zero():
+        return Decimal(0)
+    _, digits, exponent = number.as_tuple()
+    while len(digits) > 1 and digits[-1] == 0:  # trailing zeros say nothing: 1.500 is 1.5
+        digits, exponent = digits[:-1], exponent + 1
+    if len(digits) + exponent > MAX_NUMBER_DIGITS:
+        raise FieldValueError(f"too large: at most {MAX_NUMBER_DIGITS} digits before the decimal point")
+    if -exponent > MAX_NUMBER_DIGITS:
+        raise FieldValueError(f"too precise: at most {MAX_NUMBER_DIGITS} digits after the decimal point")
+    return number
+
+
 def number_to_storage(value: Decimal | int | float) -> int | float:
-    number = Decimal(str(value))
+    """A bounded number as stored (int when whole); floats (XLSX cells) are only checked for size."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise FieldValueError(f"expected a number, got {value!r}")
+        if abs(value) >= 10**MAX_NUMBER_DIGITS:
+            raise FieldValueError(f"too large: at most {MAX_NUMBER_DIGITS} digits before the decimal point")
+        return int(value) if value.is_integer() else value
+    number = number_bounded(Decimal(value))
     return int(number) if number == number.to_integral_value() else float(number)
+
+
+def number_parse_text(raw: Any) -> Decimal:
+    """A number typed as text ("1 234,5" is not one; "1234,5" is): bounded before it is parsed."""
+    text = str(raw).strip()
+    if len(text) > MAX_NUMBER_TEXT_LENGTH:
+        raise FieldValueError(f"expected a number of at most {MAX_NUMBER_TEXT_LENGTH} characters")
+    if text.count(",") == 1:
+        text = text.replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise FieldValueError(f"expected a number, got {str(raw)!r}") from None
+    return number_bounded(number)
 
 
 def _parse_bool(text: str, *, nullable: bool) -> bool | None:
@@ -52,14 +98,7 @@ def _parse_number(raw: Any) -> int | float:
         raise FieldValueError("expected a number")
     if isinstance(raw, int | float):
         return number_to_storage(raw)
-    text = str(raw).strip().replace(",", ".") if str(raw).count(",") == 1 else str(raw).strip()
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise FieldValueError(f"expected a number, got {str(raw)!r}") from None
-    if not number.is_finite():
-        raise FieldValueError(f"expected a number, got {str(raw)!r}")
-    return number_to_storage(number)
+    return number_to_storage(number_parse_text(raw))
 
 
 def _options_lookup(spec: FieldSpec) -> dict[str, str]:
@@ -99,7 +138,11 @@ def value_parse(spec: FieldSpec, raw: Any) -> Any:
         return option
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)  # an XLSX cell holding 42 reads back as 42.0
-    return str(raw).strip()
+    text = str(raw).strip()
+    limit = spec.text_limit
+    if limit and len(text) > limit:
+        raise FieldValueError(f"longer than {limit} characters ({len(text)})")
+    return text
 
 
 def value_display(spec: FieldSpec, value: Any) -> Any:

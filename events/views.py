@@ -41,6 +41,11 @@ SORTABLE_COLUMNS = [
     ("sync_date", "Salesforce sync date"),
 ]
 EMAIL_TAKEN = "Another participant of this event already has this email."
+# The database's case-insensitive comparison found two equal emails that ours did not: nothing was saved.
+IMPORT_EMAIL_CLASH = (
+    "An email of this file is another participant's email written with other letter cases; "
+    "nothing was imported. Make the two emails the same, then upload the file again."
+)
 
 
 @login_required
@@ -184,12 +189,17 @@ def participant_import(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error("file", str(exc))
             return render(request, "events/participant_import.html", context)
         if not parsed.ok:
-            context.update(errors=parsed.errors[:500], error_count=len(parsed.errors), file_name=upload.name)
+            context.update(errors=parsed.errors, stopped=parsed.stopped, file_name=upload.name)
             return render(request, "events/participant_import.html", context)
-        result = services.participants_import(event=event, rows=parsed.rows)
+        try:
+            result = services.participants_import(event=event, rows=parsed.rows)
+        except IntegrityError:
+            form.add_error("file", IMPORT_EMAIL_CLASH)
+            return render(request, "events/participant_import.html", context)
         messages.success(
             request,
-            f"Imported {upload.name}: {result.created} participant(s) created, {result.updated} updated.",
+            f"Imported {upload.name}: {result.created} participant(s) created, {result.updated} updated, "
+            f"{result.unchanged} unchanged.",
         )
         return redirect("events:participant_list", slug=slug)
     return render(request, "events/participant_import.html", context)

@@ -26,6 +26,7 @@ def field_list(request: HttpRequest, slug: str) -> HttpResponse:
             type=data["type"],
             options=data["options"],
             staff_only=data["staff_only"],
+            max_length=data["max_length"],
         )
         messages.success(request, f"Field “{field.label}” added.")
         return redirect("events:field_list", slug=slug)
@@ -45,7 +46,8 @@ def field_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     field = event_field_get(event=event, pk=pk)
     form = ParticipantFieldForm(request.POST or None, event=event, instance=field)
     if request.method == "POST" and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in ("label", "type", "options", "staff_only")}
+        names = ("label", "type", "options", "staff_only", "max_length")
+        values = {name: form.cleaned_data[name] for name in names}
         services.participant_field_update(field=field, values=values)
         messages.success(request, f"Field “{field.label}” saved.")
         return redirect("events:field_list", slug=slug)

@@ -31,6 +31,7 @@ from sync.answers import error_code as _code
 from sync.answers import first_error as _first_error
 from sync.planner import (
     CONTACT,
+    INVALID_VALUE,
     LEAD,
     MEMBER,
     ParticipantIn,
@@ -91,7 +92,9 @@ class BatchExecutor:
             self.client, emails=[p.email for p in participants], campaign_id=self.setup.campaign_id
         )
         plans = plan_batch(participants=participants, setup=self.setup, lookup=lookup)
-        self.outcomes = [Outcome(plan) for plan in plans]
+        self.outcomes = [
+            Outcome(plan, INVALID_VALUE, plan.refused) if plan.refused else Outcome(plan) for plan in plans
+        ]
         unresolved: list[Outcome] = []  # DUPLICATES_DETECTED naming no record
         unjoined: list[Outcome] = []  # memberships of new people whose subrequest was halted
         already: list[Outcome] = []  # DUPLICATE_VALUE: already members

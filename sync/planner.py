@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -13,8 +14,17 @@ from typing import Any
 from events.fields import FieldType
 
 CONTACT, LEAD, MEMBER = "Contact", "Lead", "CampaignMember"
+# Salesforce's widest Number field holds 18 digits; a larger stored value cannot be sent as it is.
+MAX_NUMBER = 10**18
+# The error code of a participant whose stored data cannot be sent (recorded like Salesforce's codes).
+INVALID_VALUE = "INVALID_PARTICIPANT_VALUE"
 # Never cut: a cut email is another address; Salesforce rejects an over-long one with its own reason.
 UNCUT_FIELDS = frozenset({"Email"})
+
+
+class ValueRefused(ValueError):
+    """A stored value that no Salesforce field can take (NaN, infinity, a number beyond 18 digits): the
+    participant fails with this reason instead of the batch being sent or retried."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,7 @@ class ParticipantPlan:
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     deferred: bool = False  # same email as another participant of the batch: next batch
+    refused: str = ""  # why this participant's stored data cannot be sent (nothing is written for it)
 
     @property
     def creates_person(self) -> bool:
@@ -142,18 +153,31 @@ def convert_value(value: Any, field_type: str) -> Any:
     if field_type == FieldType.MULTISELECT_LIST:
         return ";".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
     if field_type == FieldType.NUMBER:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return value
-        try:
-            number = float(str(value).strip().replace(",", "."))
-        except ValueError:
-            return None
-        return int(number) if number.is_integer() else number
+        return _number(value)
     if field_type == FieldType.DATE:
         if isinstance(value, (date, datetime)):
             return value.isoformat()[:10]
         return str(value)[:10]
     return str(value)
+
+
+def _number(value: Any) -> int | float | None:
+    """A stored Number value (a Text field turned Number may hold any text) as Salesforce takes it."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        number = value
+    else:
+        text = str(value).strip().replace(",", ".")
+        if len(text) > 64:
+            raise ValueRefused(f"{text[:20]}… is not a number Salesforce can take")
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+    if (isinstance(number, float) and not math.isfinite(number)) or abs(number) >= MAX_NUMBER:
+        raise ValueRefused(f"{value!r} is not a number Salesforce can take (finite, at most 18 digits)")
+    return int(number) if isinstance(number, float) and number.is_integer() else number
 
 
 def _cut(fields: dict[str, Any], lengths: Mapping[str, int], warnings: list[str], object_name: str) -> None:
@@ -163,6 +187,14 @@ def _cut(fields: dict[str, Any], lengths: Mapping[str, int], warnings: list[str]
             continue
         fields[name] = value[:limit]
         warnings.append(f"{object_name}.{name} cut to {limit} characters (the value had {len(value)}).")
+
+
+def _mapped_value(participant: ParticipantIn, key: str, setup: PlannerSetup) -> Any:
+    field_type = setup.field_types.get(key, FieldType.TEXT)
+    try:
+        return convert_value(participant.values.get(key), field_type)
+    except ValueRefused as exc:
+        raise ValueRefused(f"The field {key}: {exc}. Correct it and the participant is sent again.") from None
 
 
 def person_fields(
@@ -176,8 +208,7 @@ def person_fields(
     if object_name == LEAD:
         fields["Company"] = participant.company or setup.default_company
     for key, api_name in (setup.mappings.get(object_name) or {}).items():
-        field_type = setup.field_types.get(key, FieldType.TEXT)
-        fields[api_name] = convert_value(participant.values.get(key), field_type)
+        fields[api_name] = _mapped_value(participant, key, setup)
     _cut(fields, setup.field_lengths.get(object_name) or {}, warnings, object_name)
     return fields
 
@@ -212,8 +243,7 @@ def _plan_member(
         return _digest(["no-membership", setup.campaign_id])
     fields: dict[str, Any] = {"Status": status}
     for key, api_name in (setup.mappings.get(MEMBER) or {}).items():
-        field_type = setup.field_types.get(key, FieldType.TEXT)
-        fields[api_name] = convert_value(participant.values.get(key), field_type)
+        fields[api_name] = _mapped_value(participant, key, setup)
     _cut(fields, setup.field_lengths.get(MEMBER) or {}, plan.warnings, MEMBER)
     member_hash = _digest([setup.campaign_id, fields])
     plan.member_status = status
@@ -227,6 +257,18 @@ def _plan_member(
 
 
 def plan_participant(
+    participant: ParticipantIn,
+    setup: PlannerSetup,
+    by_email: Mapping[str, Mapping[str, list[SalesforcePerson]]],
+    members_by_person: Mapping[str, SalesforceMember],
+) -> ParticipantPlan:
+    try:
+        return _plan_participant(participant, setup, by_email, members_by_person)
+    except ValueRefused as exc:
+        return ParticipantPlan(participant.id, email_key(participant.email), "", refused=str(exc))
+
+
+def _plan_participant(
     participant: ParticipantIn,
     setup: PlannerSetup,
     by_email: Mapping[str, Mapping[str, list[SalesforcePerson]]],

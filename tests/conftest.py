@@ -28,6 +28,8 @@ def redis_url():
     redis.Redis.from_url(url, socket_connect_timeout=3).ping()  # fails loudly when Redis is missing
     queue = f"test-{uuid.uuid4().hex[:8]}"
     settings.REDIS_URL = settings.CELERY_BROKER_URL = url
+    # The cache (rate limits) on the same Redis, under this run's own prefix: runs never share counters.
+    settings.CACHES["default"].update(LOCATION=url, KEY_PREFIX=f"test-{uuid.uuid4().hex[:8]}")
     settings.CELERY_TASK_DEFAULT_QUEUE = queue
     celery_app.conf.broker_url = url
     celery_app.conf.task_default_queue = queue
@@ -76,3 +78,9 @@ def event(db, user):
     event = EventFactory()
     event.members.add(user)
     return event
+
+
+@pytest.fixture(autouse=True)
+def registration_rate_limits_out_of_the_way(settings):
+    """Every test registers from 127.0.0.1: the tests of the rate limits set their own, low ones."""
+    settings.REGISTRATION_RATE_PER_IP = settings.REGISTRATION_RATE_PER_EVENT = "100000/h"

@@ -37,13 +37,22 @@ def browser():
         browser.close()
 
 
+def _csp_violations(page, violations: list[str] | None = None) -> list[str]:
+    """Chromium reports each script or style the Content-Security-Policy blocked on the console."""
+    violations = [] if violations is None else violations
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    return violations
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    violations = _csp_violations(page)
     yield page
     context.close()
+    assert not violations, violations
 
 
 @pytest.fixture
@@ -53,8 +62,11 @@ def emulator_page(browser):
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, ignore_https_errors=True)
     page = context.new_page()
     page.set_default_timeout(20_000)
+    violations = _csp_violations(page)
+    context.on("page", lambda popup: _csp_violations(popup, violations))  # the SALESFORCE LOGIN popup
     yield page
     context.close()
+    assert not violations, violations
 
 
 def login(page, live_server, username: str, password: str) -> None:

@@ -64,7 +64,7 @@ def test_xlsx_export_has_custom_fields_and_sync_columns(client_member, event, cu
     assert synced["Salesforce sync date"] == timezone.localtime(SYNCED_AT).replace(tzinfo=None)
     assert synced["Sessions"] == "Keynote; Workshop, hands-on"
     assert synced["Visited booth"] == "yes" and synced["Ticket type"] == "VIP"
-    assert synced["Company"] == '=HYPERLINK("http://evil")'  # text, not a formula
+    assert synced["Company"] == '\'=HYPERLINK("http://evil")'  # neutralized text, not a formula
     assert synced["Salesforce Id"] == "003000000000001AAA"
     assert by_email["failed@example.com"]["Salesforce error"] == "Required fields are missing: [Company]"
     assert by_email["failed@example.com"]["Salesforce sync date"] is None

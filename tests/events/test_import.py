@@ -141,8 +141,9 @@ def test_an_exported_file_imports_back_unchanged(client_member, event, custom_fi
     export = client_member.get(reverse("events:participant_export", args=[event.slug, "xlsx"]))
     file = SimpleUploadedFile("export.xlsx", b"".join(export.streaming_content))
     page = upload(client_member, event, file).content.decode()
-    assert "0 participant(s) created, 1 updated" in page
+    assert "0 participant(s) created, 0 updated, 1 unchanged" in page
     participant = event.participants.get()
-    assert participant.company == "=cmd"
+    assert participant.company == "=cmd" and participant.change_counter == 0
+    assert participant.salesforce_sync_state == SyncState.FAILED  # nothing queued for Salesforce
     assert participant.data["sessions"] == ["Keynote"] and participant.data["arrival"] == "2026-06-11"
     assert participant.data["sessions_count"] == 2 and participant.data["booth"] is True

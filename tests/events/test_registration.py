@@ -41,7 +41,7 @@ def test_registering_again_with_a_known_email_marks_registered_without_overwriti
 def test_registration_errors_are_shown_inline(client, event, custom_fields):
     url = reverse("events:registration", args=[event.slug])
     page = client.post(url, {"email": "nope", "sessions_count": "abc"}).content.decode()
-    assert "Enter a valid email address." in page and "Enter a number." in page
+    assert "Enter a valid email address." in page and "Sessions attended: expected a number" in page
     assert not event.participants.exists()
 
 

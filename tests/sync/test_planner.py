@@ -156,3 +156,20 @@ def test_never_two_creates_for_one_email_and_never_a_downgrade(rows, known, lead
             assert plan.person_fields["Company"]
         if not (participant.is_registered or participant.has_come):
             assert plan.member_fields is None
+
+
+SCORED = PlannerSetup(**{**SETUP.__dict__, "mappings": {LEAD: {"score": "Score__c"}},
+                         "field_types": {"score": "Number"}})
+
+
+def test_a_stored_nan_or_huge_number_is_refused_with_a_reason_and_nothing_is_written():
+    for stored in ("nan", "inf", float("nan"), float("-inf"), "1e400000", 10**18, -(10**400)):
+        plan = one(ana(is_registered=True, values={"score": stored}), setup=SCORED)
+        assert plan.refused.startswith("The field score: ")
+        assert "not a number Salesforce can take" in plan.refused
+        assert not plan.has_writes
+
+
+def test_a_stored_number_as_text_is_sent_as_a_number():
+    plan = one(ana(is_registered=True, values={"score": " 12,5 "}), setup=SCORED)
+    assert plan.person_fields["Score__c"] == 12.5 and not plan.refused
