@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
+from django.test.signals import setting_changed
 
 from backoffice.celery import app as celery_app
 from backoffice.embedded_redis import start_embedded_redis
@@ -30,6 +31,9 @@ def redis_url():
     settings.REDIS_URL = settings.CELERY_BROKER_URL = url
     # The cache (rate limits) on the same Redis, under this run's own prefix: runs never share counters.
     settings.CACHES["default"].update(LOCATION=url, KEY_PREFIX=f"test-{uuid.uuid4().hex[:8]}")
+    # A cache client built before this point (in any thread) would still aim at the default Redis: have
+    # Django's cache handler forget them all, as it does when a test overrides CACHES.
+    setting_changed.send(sender=type(settings), setting="CACHES", value=settings.CACHES, enter=True)
     settings.CELERY_TASK_DEFAULT_QUEUE = queue
     celery_app.conf.broker_url = url
     celery_app.conf.task_default_queue = queue
