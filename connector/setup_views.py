@@ -163,7 +163,8 @@ def mapping_choices_section(request: HttpRequest, slug: str) -> HttpResponse:
         }
         for kind, name in MAPPING_OBJECTS.items()
     }
-    return render(request, "connector/_mapping_choices.html", {"choices": choices})
+    context = {"choices": choices, "setup": setup_or_default(event=event)}  # read again: the fetch saved it
+    return render(request, "connector/_mapping_choices.html", context)
 
 
 @login_required

@@ -23,7 +23,9 @@
 
   function targetText(target) {
     var kind = target.length ? target.type + "(" + target.length + ")" : target.type;
-    return (target.label || target.name) + " · " + target.name + " · " + kind;
+    var named = !target.label || target.label === target.name ? target.name
+      : target.label + " (" + target.name + ")";
+    return named + " · " + kind;
   }
 
   function fillSource(editor, row, key) {
@@ -51,7 +53,7 @@
       if (name && target.name.toLowerCase() === name.toLowerCase()) chosen = target.name;
     });
     if (name && !chosen) {
-      select.appendChild(option(name, name + " (not compatible: see the check)"));
+      select.appendChild(option(name, name + " (refused: see the check)"));
       chosen = name;
     }
     select.value = chosen;
