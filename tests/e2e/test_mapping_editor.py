@@ -200,3 +200,40 @@ def test_without_javascript_the_json_alone_still_saves(browser, live_server, con
         assert SalesforceSetup.objects.get(event=event).contact_mapping == {"diet": "Diet__c"}
     finally:
         context.close()
+
+
+# 'report-sample' makes Chromium report the first characters of each blocked inline script or style.
+STRICT_CSP = "default-src 'self'; script-src 'self' 'report-sample'; style-src 'self' 'report-sample'"
+
+
+def test_the_editor_works_under_a_content_security_policy_without_inline_scripts(
+    browser, live_server, connected_organizer
+):
+    """Every response gets a CSP that blocks inline scripts and styles: the editor, its JSON data block
+    and htmx's live check still work, and nothing of the editor is reported as a violation."""
+    user, event = connected_organizer
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+
+    def with_csp(route):
+        response = route.fetch(max_redirects=0)
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": STRICT_CSP})
+
+    context.route("**/*", with_csp)
+    context.add_init_script(
+        "window.cspViolations = [];"
+        "document.addEventListener('securitypolicyviolation', e => window.cspViolations.push("
+        "[e.violatedDirective, e.blockedURI, e.sourceFile, e.sample].join(' ')));"
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        _open_tile(page, live_server, user, event)
+        page.click("#mapping-rows-contact .mapping-add")
+        page.select_option("#mapping-rows-contact .mapping-row >> .mapping-source", "diet")
+        page.select_option("#mapping-rows-contact .mapping-row >> .mapping-target", "Diet__c")
+        assert json.loads(page.input_value("#id_contact")) == {"diet": "Diet__c"}
+        page.wait_for_selector('#mapping-contact-check[data-valid="true"]')
+        violations = page.evaluate("window.cspViolations")
+        assert not [v for v in violations if "mapping" in v], violations
+    finally:
+        context.close()
