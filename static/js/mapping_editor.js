@@ -123,14 +123,15 @@
     markProblems(document.getElementById("mapping-" + editor.kind + "-check"));
   }
 
+  /* Rows in their order (an object would put keys such as "2026" first), as the server pretty-prints. */
   function writeJson(editor) {
-    var mapping = {};
+    var lines = [];
     rowsOf(editor).forEach(function (row) {
       var key = row.querySelector(".mapping-source").value;
       var name = row.querySelector(".mapping-target").value;
-      if (key && name) mapping[key] = name;
+      if (key && name) lines.push("  " + JSON.stringify(key) + ": " + JSON.stringify(name));
     });
-    var text = Object.keys(mapping).length ? JSON.stringify(mapping, null, 2) : "";
+    var text = lines.length ? "{\n" + lines.join(",\n") + "\n}" : "";
     if (text === editor.textarea.value) return;
     editor.written = text;
     editor.textarea.value = text;
