@@ -66,6 +66,15 @@ def _target(describe_field: dict[str, Any], object_name: str) -> TargetChoice:
     return TargetChoice(describe_field["name"], describe_field.get("label") or "", kind, length or None)
 
 
-def mapping_choices_data(choices: list[FieldChoice]) -> list[dict[str, Any]]:
-    """The choices as plain data, for the page's JSON block (json_script)."""
-    return [asdict(choice) for choice in choices]
+def mapping_choices_data(
+    *,
+    object_name: str,
+    fields: list[FieldSpec],
+    describe: dict[str, dict[str, Any]] | None,
+    data_update: bool,
+) -> dict[str, Any]:
+    """One editor's choices as plain data for the page's JSON block; `loaded` False without a describe."""
+    choices = mapping_choices(
+        object_name=object_name, fields=fields, describe=describe or {}, data_update=data_update
+    )
+    return {"loaded": describe is not None, "fields": [asdict(choice) for choice in choices]}

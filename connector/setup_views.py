@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from connector import services
 from connector.campaigns import campaign_find_by_name, campaign_status_create, campaign_statuses
 from connector.forms import CampaignForm, MappingsForm, StatusCreateForm, StatusesForm
-from connector.mapping_choices import mapping_choices, mapping_choices_data
+from connector.mapping_choices import mapping_choices_data
 from connector.mapping_validation import MappingReport
 from connector.salesforce.client import client_for_connection
 from connector.salesforce.errors import SalesforceError
@@ -144,23 +144,17 @@ def mapping_choices_section(request: HttpRequest, slug: str) -> HttpResponse:
     live check would accept, as a JSON data block. Fetches the describe once when it is not cached."""
     event = event_get_for_user(user=request.user, slug=slug)
     setup = setup_or_default(event=event)
+    describe = setup.describe_cache or {}
     if connection_or_default(event=event).is_connected:
-        describe = services.setup_describe(event=event, setup=setup)
-    else:
-        describe = setup.describe_cache or {}
+        try:
+            describe = services.setup_describe(event=event, setup=setup)
+        except SalesforceError:  # e.g. the API limit: the editor says the fields are not loaded
+            pass
     fields = event_fields(event=event)
     choices = {
-        kind: {
-            "loaded": name in describe,
-            "fields": mapping_choices_data(
-                mapping_choices(
-                    object_name=name,
-                    fields=fields,
-                    describe=describe.get(name) or {},
-                    data_update=setup.allow_data_update,
-                )
-            ),
-        }
+        kind: mapping_choices_data(
+            object_name=name, fields=fields, describe=describe.get(name), data_update=setup.allow_data_update
+        )
         for kind, name in MAPPING_OBJECTS.items()
     }
     context = {"choices": choices, "setup": setup_or_default(event=event)}  # read again: the fetch saved it

@@ -172,7 +172,7 @@
     editors[kind] = editor;
     panel.hidden = false;
     if (!choices.loaded) {
-      setNote(editor, "Salesforce fields are not loaded yet: use Refresh fields below.");
+      setNote(editor, "Salesforce fields are not loaded: Refresh fields below tries again and says why not.");
       return;
     }
     textarea.addEventListener("input", function () {

@@ -127,6 +127,14 @@ def test_without_a_connection_the_editor_is_told_the_fields_are_not_loaded(organ
     assert all(not f["targets"] for f in choices["lead"]["fields"])
 
 
+def test_past_the_api_limit_the_editor_is_told_the_fields_are_not_loaded(
+    organizer, event, connected, emulator
+):
+    emulator.set_faults(api_calls_used=15000)  # Salesforce refuses the describe: REQUEST_LIMIT_EXCEEDED
+    choices = _choices(organizer, event)
+    assert not any(choices[kind]["loaded"] for kind in MAPPED)
+
+
 def test_someone_not_on_the_event_cannot_read_its_choices(client, event, connected):
     stranger = UserFactory()
     client.login(username=stranger.username, password=PASSWORD)

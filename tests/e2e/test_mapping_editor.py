@@ -184,6 +184,21 @@ def test_editing_the_json_rebuilds_the_rows_and_marks_the_refused_one(
     assert SalesforceSetup.objects.get(event=event).lead_mapping == {}
 
 
+def test_when_salesforce_refuses_the_describe_the_editor_says_so_and_the_json_still_works(
+    wide_page, live_server, connected_organizer, salesforce_emulator, artifacts_dir
+):
+    page, (user, event) = wide_page, connected_organizer
+    salesforce_emulator.set_faults(api_calls_used=15000)  # REQUEST_LIMIT_EXCEEDED from now on
+    _open_tile(page, live_server, user, event)
+    note = "#mapping-rows-lead .mapping-rows-note"
+    assert "Salesforce fields are not loaded" in page.inner_text(note)
+    assert page.is_disabled("#mapping-rows-lead .mapping-add")
+    assert not page.is_visible("#mapping-rows-lead .mapping-empty")
+    _shot(page, artifacts_dir, "06-fields-not-loaded")
+    page.fill("#id_lead", '{"job_title": "Title"}')  # the textarea is not held up by the editor
+    assert page.input_value("#id_lead") == '{"job_title": "Title"}'
+
+
 def test_without_javascript_the_json_alone_still_saves(browser, live_server, connected_organizer):
     user, event = connected_organizer
     context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
