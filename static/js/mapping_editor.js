@@ -35,7 +35,7 @@
       select.appendChild(option(field.key, field.label + " · " + field.type));
     });
     if (key && !editor.byKey[key]) {
-      select.appendChild(option(key, key + " (cannot be mapped here)"));
+      select.appendChild(option(key, key + " (not offered)"));
     }
     select.value = key;
   }
