@@ -142,25 +142,40 @@ def _max_length(spec: FieldSpec) -> int | None:
     return None
 
 
-def _check_pair(
-    report: MappingReport, spec: FieldSpec, target: dict[str, Any], line: int | None, data_update: bool
-) -> None:
-    key, name, obj = spec.key, target["name"], report.object_name
+def target_refusal(spec: FieldSpec, target: dict[str, Any], object_name: str, data_update: bool) -> str:
+    """Why the participant field cannot go into this Salesforce field ("" when it can): the one rule the
+    live check and the visual editor's choices share."""
+    name, obj = target["name"], object_name
     kind = setup_type(target, obj)
     allowed = COMPATIBLE_SETUP_TYPES.get(spec.type, ())
     if kind not in allowed:
         if kind in {"Text", "Number", "Date", "Date/Time", "Checkbox"}:
             wanted = " or ".join(allowed)
             label = FieldType(spec.type).label
-            message = f"{label} participant fields go into {wanted} fields; {name} is {_a(kind)} field."
-        else:
-            message = f"{name} is {_a(kind)} field: the connector cannot write {kind} fields."
-        report.error(key, message, line)
-        return
+            return f"{label} participant fields go into {wanted} fields; {name} is {_a(kind)} field."
+        return f"{name} is {_a(kind)} field: the connector cannot write {kind} fields."
     if not target.get("createable"):
-        report.error(key, f"{obj}.{name} is not createable (read-only for the connected user).", line)
-    elif not target.get("updateable") and (obj == "CampaignMember" or data_update):
-        report.error(key, f"{obj}.{name} is not updateable: existing records could not receive it.", line)
+        return f"{obj}.{name} is not createable (read-only for the connected user)."
+    if not target.get("updateable") and (obj == "CampaignMember" or data_update):
+        return f"{obj}.{name} is not updateable: existing records could not receive it."
+    return ""
+
+
+def protected_targets(object_name: str) -> frozenset[str]:
+    """Lower-cased Salesforce fields the connector always sets itself on this object: never a target."""
+    names = (*DEFAULT_FIELDS[object_name].values(), *RESERVED_TARGETS[object_name])
+    return frozenset(name.lower() for name in names)
+
+
+def _check_pair(
+    report: MappingReport, spec: FieldSpec, target: dict[str, Any], line: int | None, data_update: bool
+) -> None:
+    key, name = spec.key, target["name"]
+    refusal = target_refusal(spec, target, report.object_name, data_update)
+    if refusal:
+        report.error(key, refusal, line)
+        return
+    kind = setup_type(target, report.object_name)
     length = target.get("length") or 0
     longest = _max_length(spec)
     if kind == "Text" and spec.type in TEXT_TYPES and length and (longest is None or longest > length):
@@ -184,7 +199,7 @@ def mapping_validate(
     specs = {spec.key: spec for spec in fields}
     by_lower = {name.lower(): f for name, f in (describe or {}).items()}
     defaults = DEFAULT_FIELDS[object_name]
-    protected = {name.lower() for name in (*defaults.values(), *RESERVED_TARGETS[object_name])}
+    protected = protected_targets(object_name)
     seen_targets: dict[str, str] = {}
     for key, target_name in mapping.items():
         line = _line_of(text, key)

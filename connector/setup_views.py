@@ -11,13 +11,14 @@ from django.views.decorators.http import require_GET, require_POST
 from connector import services
 from connector.campaigns import campaign_find_by_name, campaign_status_create, campaign_statuses
 from connector.forms import CampaignForm, MappingsForm, StatusCreateForm, StatusesForm
+from connector.mapping_choices import mapping_choices_data
 from connector.mapping_validation import MappingReport
 from connector.salesforce.client import client_for_connection
 from connector.salesforce.errors import SalesforceError
 from connector.selectors import connection_or_default, setup_or_default
 from connector.setup_check import setup_check
 from connector.views import salesforce_error_message, setup_context, tile_redirect
-from events.selectors import event_get_for_user
+from events.selectors import event_fields, event_get_for_user
 
 MAPPING_OBJECTS = {"contact": "Contact", "lead": "Lead", "campaign_member": "CampaignMember"}
 
@@ -142,6 +143,30 @@ def mapping_check(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
         return HttpResponse(status=404)
     report = _mapping_reports(request, event, {object_name: request.POST.get(kind, "")})[object_name]
     return render(request, "connector/_mapping_check.html", {"report": report, "kind": kind})
+
+
+@login_required
+@require_GET
+def mapping_choices_section(request: HttpRequest, slug: str) -> HttpResponse:
+    """The visual editors' choices (htmx, once per page): per participant field, the Salesforce fields the
+    live check would accept, as a JSON data block. Fetches the describe once when it is not cached."""
+    event = event_get_for_user(user=request.user, slug=slug)
+    setup = setup_or_default(event=event)
+    describe = setup.describe_cache or {}
+    if connection_or_default(event=event).is_connected:
+        try:
+            describe = services.setup_describe(event=event, setup=setup)
+        except SalesforceError:  # e.g. the API limit: the editor says the fields are not loaded
+            pass
+    fields = event_fields(event=event)
+    choices = {
+        kind: mapping_choices_data(
+            object_name=name, fields=fields, describe=describe.get(name), data_update=setup.allow_data_update
+        )
+        for kind, name in MAPPING_OBJECTS.items()
+    }
+    context = {"choices": choices, "setup": setup_or_default(event=event)}  # read again: the fetch saved it
+    return render(request, "connector/_mapping_choices.html", context)
 
 
 @login_required

@@ -21,6 +21,7 @@ urlpatterns = [
     path(f"{_sf}statuses/", setup_views.statuses_section, name="statuses"),
     path(f"{_sf}statuses/save/", setup_views.statuses_save, name="statuses_save"),
     path(f"{_sf}statuses/create/", setup_views.status_create, name="status_create"),
+    path(f"{_sf}mappings/choices/", setup_views.mapping_choices_section, name="mapping_choices"),
     path(f"{_sf}mappings/<str:kind>/check/", setup_views.mapping_check, name="mapping_check"),
     path(f"{_sf}mappings/", setup_views.mappings_save, name="mappings_save"),
     path(f"{_sf}describe/refresh/", setup_views.describe_refresh, name="describe_refresh"),
