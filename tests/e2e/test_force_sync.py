@@ -208,3 +208,24 @@ def test_live_changes_show_on_the_grid_and_in_the_history_without_reloading(
         f"document.querySelectorAll('#sync-runs tbody tr').length > {runs_before}", timeout=60_000
     )
     page.screenshot(path=str(artifacts_dir / "live-history-grew.png"), full_page=True)
+
+
+def test_disconnect_asks_first_and_a_no_keeps_the_connection(emulator_page, live_server, organizer_event):
+    page = emulator_page
+    user, event = organizer_event
+    login(page, live_server, user.username, PASSWORD)
+    page.goto(f"{live_server.url}/events/{event.slug}/integrations/salesforce/")
+    questions = []
+
+    def answer(dialog, accept):
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, False))
+    page.click("#connection-status button:has-text('Disconnect')")
+    page.wait_for_timeout(500)
+    assert "Nothing more is sent to Salesforce for this event" in questions[0]
+    assert "Connected as" in page.inner_text("#connection-status")
+    page.once("dialog", lambda dialog: answer(dialog, True))
+    page.click("#connection-status button:has-text('Disconnect')")
+    page.wait_for_selector("#connection-status >> text=Not connected")
