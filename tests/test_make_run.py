@@ -95,7 +95,14 @@ def _answers(url: str) -> bool:
 
 
 def _workers(runner: psutil.Process) -> list[psutil.Process]:
-    return [p for p in runner.children() if "celery" in " ".join(p.cmdline())]
+    workers = []
+    for child in runner.children():
+        try:
+            if "celery" in " ".join(child.cmdline()):
+                workers.append(child)
+        except psutil.Error:  # it exited meanwhile
+            continue
+    return workers
 
 
 @pytest.fixture
