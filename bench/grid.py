@@ -136,6 +136,15 @@ def export_figures(client, event) -> dict:
 
 def main() -> None:
     vendor = setup_django()
+    from django.conf import settings
+
+    from backoffice.celery import app as celery_app
+    from backoffice.embedded_redis import start_embedded_redis
+
+    # A broker for the export request to queue its job on (no worker reads it: the bench runs the job).
+    redis_server = None if os.environ.get("REDIS_URL") else start_embedded_redis()
+    if redis_server:
+        settings.REDIS_URL = settings.CELERY_BROKER_URL = celery_app.conf.broker_url = redis_server.url
     from django.contrib.auth import get_user_model
     from django.test import Client
     from django.utils import timezone
@@ -172,6 +181,8 @@ def main() -> None:
             for event in events:
                 event.delete()
             user.delete()
+        if redis_server:
+            redis_server.stop()
     print(json.dumps(results))
 
 

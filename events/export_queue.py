@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from events.export_jobs import export_job_create
-from events.models import Event, ExportJob
+from events.models import Event, ExportJob, ExportState
 from events.selectors import ParticipantFilters
 from events.tasks import build_export
+
+logger = logging.getLogger(__name__)
 
 
 def export_job_start(
@@ -17,5 +21,16 @@ def export_job_start(
     job = export_job_create(
         event=event, user=user, fmt=fmt, filters=filters, total=total, file_name=file_name
     )
-    transaction.on_commit(lambda: build_export.delay(job.pk))
+    transaction.on_commit(lambda: _enqueue(job.pk))
     return job
+
+
+def _enqueue(job_id: int) -> None:
+    """Hand the job to a worker; without a broker the job says so at once instead of waiting forever."""
+    try:
+        build_export.delay(job_id)
+    except Exception:
+        logger.warning("Could not queue export %s", job_id, exc_info=True)
+        ExportJob.objects.filter(pk=job_id).update(
+            state=ExportState.FAILED, error="The export could not be started: try again in a moment."
+        )

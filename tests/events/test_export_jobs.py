@@ -80,3 +80,4 @@ def test_exports_older_than_the_keeping_time_are_deleted_with_their_file(client_
     )
     assert client_member.get(reverse("events:export_job", args=[many.slug, job.pk])).status_code == 404
     assert export_jobs_purge() == 1 and not export_job_path(job).exists()
+
