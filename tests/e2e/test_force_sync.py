@@ -230,3 +230,24 @@ def test_disconnect_asks_first_and_a_no_keeps_the_connection(emulator_page, live
     page.once("dialog", lambda dialog: answer(dialog, True))
     page.click("#connection-status button:has-text('Disconnect')")
     page.wait_for_selector("#connection-status >> text=Not connected")
+
+
+def test_at_1280_px_the_grid_and_the_history_fit_their_cards(
+    emulator_page, live_server, organizer_event, worker_starter, artifacts_dir
+):
+    page = emulator_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    user, event = organizer_event
+    login(page, live_server, user.username, PASSWORD)
+    worker_starter()
+    page.goto(f"{live_server.url}/events/{event.slug}/participants/")
+    page.wait_for_selector(f"#sync-summary >> text={TOTAL} of {TOTAL}", timeout=120_000)
+    page.screenshot(path=str(artifacts_dir / "grid-1280.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280  # nothing runs past the page
+    page.goto(f"{live_server.url}/events/{event.slug}/integrations/salesforce/")
+    page.wait_for_selector("#sync-runs")
+    page.screenshot(path=str(artifacts_dir / "tile-1280.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    card = page.locator("#sync-progress").bounding_box()
+    last_heading = page.locator("#sync-runs th").last.bounding_box()
+    assert last_heading["x"] + last_heading["width"] <= card["x"] + card["width"]  # the last column shows
