@@ -92,8 +92,6 @@ def update(ctx: WriteContext, object_name: str, record_id: str, values: dict[str
     people.before_write(ctx, object_name, record, current)
     campaigns.before_write(ctx, object_name, record, current)
     _validate(ctx, object_name, record, set(resolved), creating=False)
-    if "Email" in resolved:
-        people.check_duplicates(ctx, object_name, record)
     stamp = now()
     record.update(LastModifiedDate=stamp, SystemModstamp=stamp, LastModifiedById=ctx.user_id)
     ctx.tx.put(record)

@@ -18,7 +18,8 @@ STATUS_POLICIES = ("reject", "default")
 
 @dataclass
 class Settings:
-    duplicate_rules: str = "off"  # "off", "allow" (standard rules, action Allow) or "block"
+    # A new org's standard duplicate rules are active with action "Allow" (+ alert): "allow"; or "block", "off"
+    duplicate_rules: str = "allow"
     campaign_member_status_policy: str = "reject"  # unknown Status: "reject" or assign the "default"
     code_ttl_seconds: int = 600
     max_approvals_per_app: int = 5

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from salesforce_emulator.ids import object_for_id
+from salesforce_emulator.matching import name_keys
 
 _ABSENT = object()
 Keys = Callable[[dict[str, Any]], tuple[Any, ...]]
@@ -40,7 +41,8 @@ def _member_status(record: dict[str, Any]) -> tuple[Any, ...]:
 
 # index name -> (objects indexed, keys of a record). Deleted records have no keys.
 INDEXES: dict[str, tuple[tuple[str, ...], Keys]] = {
-    "email": (("Lead", "Contact"), _email),  # lower-case Email: the standard duplicate rules
+    "email": (("Lead", "Contact"), _email),  # lower-case Email: upsert on Email
+    "person_name": (("Lead", "Contact"), name_keys),  # folded last and first names: the matching rules
     "member": (("CampaignMember",), _member),  # (CampaignId, LeadId or ContactId): DUPLICATE_VALUE
     "member_status": (("CampaignMember",), _member_status),  # (CampaignId, Status): a status in use
     "statuses": (("CampaignMemberStatus",), _campaign),  # CampaignId: a campaign's statuses

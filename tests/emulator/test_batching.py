@@ -89,10 +89,10 @@ def test_collections_update_upsert_retrieve_delete(sf, salesforce_emulator):
 
 
 def test_collections_duplicate_rule_error_shape(sf, salesforce_emulator):
-    salesforce_emulator.set_faults(duplicate_rules="block")
-    results = sf.restful(
-        "composite/sobjects", method="POST", json={"records": [_lead(1, Email="sean.oconnor@example.ie")]}
-    )
+    # The standard rules are on by default (action Allow): a Lead named like the Contact Seán O'Connor
+    # with his email is refused, and a Collections result names no record.
+    twin = _lead(1, FirstName="Sean", LastName="O'Connor", Email="sean.oconnor@example.ie")
+    results = sf.restful("composite/sobjects", method="POST", json={"records": [twin]})
     assert results[0]["errors"] == [
         {"statusCode": "DUPLICATES_DETECTED", "message": "Use one of these records?", "fields": []}
     ]
