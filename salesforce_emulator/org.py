@@ -18,7 +18,7 @@ STATUS_POLICIES = ("reject", "default")
 
 @dataclass
 class Settings:
-    # A new org's standard duplicate rules are active with action "Allow" (+ alert): "allow"; or "block", "off"
+    # A new org's standard duplicate rules are active, action "Allow" + alert: "allow"; or "block", "off"
     duplicate_rules: str = "allow"
     campaign_member_status_policy: str = "reject"  # unknown Status: "reject" or assign the "default"
     code_ttl_seconds: int = 600

@@ -32,11 +32,16 @@ def error_code(error: dict[str, Any]) -> str:
 
 def duplicate_id(error: dict[str, Any]) -> str:
     """The Id of the record a DUPLICATES_DETECTED error names, when Salesforce says it (the single-record
-    answer does, under the misspelt key `duplicateResut`; a Collections result may not)."""
-    result = error.get("duplicateResult") or error.get("duplicateResut") or {}
-    for match in result.get("matchResults") or []:
-        for found in match.get("matchRecords") or []:
-            record_id = (found.get("record") or {}).get("Id")
-            if record_id:
-                return record_id
-    return ""
+    answer does, under the misspelt key `duplicateResut`; a Collections result names no record). A Contact
+    is preferred to a Lead, as the look-up prefers them."""
+    found = [
+        (found.get("record") or {}).get("Id") or ""
+        for match in (duplicate_result(error).get("matchResults") or [])
+        for found in (match.get("matchRecords") or [])
+    ]
+    found = [record_id for record_id in found if object_of(record_id)]
+    return sorted(found, key=lambda record_id: object_of(record_id) != CONTACT)[0] if found else ""
+
+
+def duplicate_result(error: dict[str, Any]) -> dict[str, Any]:
+    return error.get("duplicateResult") or error.get("duplicateResut") or {}

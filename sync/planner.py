@@ -25,6 +25,8 @@ class PlannerSetup:
     allow_creating_leads: bool
     allow_data_update: bool
     default_company: str
+    # When Salesforce's duplicate rules match another person: link to it (False) or create anyway (True).
+    create_duplicates: bool = False
     # {object: {participant field key: Salesforce API name}}
     mappings: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # {participant field key: FieldType}

@@ -146,7 +146,8 @@ def test_a_new_org_refuses_a_lead_named_like_a_contact_unless_allow_save(sf, htt
 
 
 def test_block_refuses_even_with_allow_save_and_off_lets_every_duplicate_in(sf, http, salesforce_emulator):
-    twin = {"FirstName": "Jean-Pierre", "LastName": "Lefevre", "Company": "X", "Email": "jp.lefevre@example.fr"}
+    twin = {"FirstName": "Jean-Pierre", "LastName": "Lefevre", "Company": "X",
+            "Email": "jp.lefevre@example.fr"}
     salesforce_emulator.set_faults(duplicate_rules="block")
     blocked = http.post(
         f"{http.base}/sobjects/Lead/", json=twin, headers={"Sforce-Duplicate-Rule-Header": "allowSave=true"}
@@ -206,7 +207,8 @@ def test_locked_records_answer_unable_to_lock_row_until_cleared(sf, salesforce_e
 
 def test_a_deleted_record_no_longer_matches(sf, salesforce_emulator):
     lead = record_id(salesforce_emulator, "Lead", "marta.kowalska@example.pl")
-    twin = {"FirstName": "Marta", "LastName": "Kowalska", "Company": "C", "Email": "marta.kowalska@example.pl"}
+    twin = {"FirstName": "Marta", "LastName": "Kowalska", "Company": "C",
+            "Email": "marta.kowalska@example.pl"}
     assert _error(lambda: sf.Lead.create(twin))["errorCode"] == "DUPLICATES_DETECTED"
     sf.Lead.delete(lead)
     assert sf.Lead.create(twin)["success"]
