@@ -347,3 +347,25 @@ def test_the_estimate_puts_our_calls_next_to_the_reference_products(event):
     estimate = sync_estimate(event=event)
     assert (estimate.participants, estimate.api_calls, estimate.reference_calls) == (4, 2, 12)
     assert estimate.calls_per_participant == 0.5
+
+
+def test_the_duplicate_rule_option_defaults_to_link_and_saving_create_anyway_sticks(organizer, event, connected):
+    page = organizer.get(reverse("connector:salesforce", args=[event.slug])).content.decode()
+    assert "When Salesforce&#x27;s duplicate rules match another record" in page or (
+        "When Salesforce's duplicate rules match another record" in page
+    )
+    assert 'value="link" id="id_duplicate_match_action_0" required checked' in page
+    response = organizer.post(
+        reverse("connector:options_save", args=[event.slug]),
+        {"allow_creating_leads": "on", "default_company": "X", "duplicate_match_action": "create"},
+    )
+    assert response.status_code == 302
+    assert SalesforceSetup.objects.get(event=event).duplicate_match_action == "create"
+    page = organizer.get(reverse("connector:salesforce", args=[event.slug])).content.decode()
+    assert 'value="create" id="id_duplicate_match_action_1" required checked' in page
+    refused = organizer.post(
+        reverse("connector:options_save", args=[event.slug]),
+        {"default_company": "X", "duplicate_match_action": "merge-them"},
+    )
+    assert refused.status_code == 400
+    assert SalesforceSetup.objects.get(event=event).duplicate_match_action == "create"
