@@ -31,7 +31,8 @@ def _members_of(emulator, person_id):
 
 
 def _people_named(emulator, last_name):
-    return [r for name in ("Contact", "Lead") for r in emulator.records(name) if r.get("LastName") == last_name]
+    people = [*emulator.records("Contact"), *emulator.records("Lead")]
+    return [r for r in people if r.get("LastName") == last_name]
 
 
 def test_a_participant_matching_a_contact_by_name_title_and_company_joins_as_that_contact(
@@ -64,7 +65,8 @@ def test_create_anyway_saves_a_second_person_past_an_allow_rule(
     lead = next(r for r in salesforce_emulator.records("Lead") if r.get("LastName") == "Schmidt")
     assert (participant.salesforce_object, participant.salesforce_id) == ("Lead", lead["Id"])
     assert lead["Email"] == "a.schmidt@gmail.example"
-    assert len(_members_of(salesforce_emulator, lead["Id"])) == 1 and not _members_of(salesforce_emulator, anna)
+    assert len(_members_of(salesforce_emulator, lead["Id"])) == 1
+    assert not _members_of(salesforce_emulator, anna)
 
 
 def test_create_anyway_against_a_block_rule_fails_the_participant_naming_the_rule(
