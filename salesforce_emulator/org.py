@@ -14,6 +14,7 @@ from salesforce_emulator.schema import Schema
 DEMO_ORG = Path(__file__).resolve().parent / "orgs" / "demo.json"
 DUPLICATE_RULE_ACTIONS = ("off", "allow", "block")
 STATUS_POLICIES = ("reject", "default")
+CONVERTED_MEMBER_POLICIES = ("add_contact", "unchanged")
 
 
 @dataclass
@@ -21,6 +22,7 @@ class Settings:
     # A new org's standard duplicate rules are active, action "Allow" + alert: "allow"; or "block", "off"
     duplicate_rules: str = "allow"
     campaign_member_status_policy: str = "reject"  # unknown Status: "reject" or assign the "default"
+    converted_lead_members: str = "add_contact"  # a converted Lead's members: "add_contact" or "unchanged"
     code_ttl_seconds: int = 600
     max_approvals_per_app: int = 5
 
@@ -32,6 +34,8 @@ class Settings:
             not in STATUS_POLICIES
         ):
             raise ValueError(f"campaign_member_status_policy must be one of {STATUS_POLICIES}")
+        if values.get("converted_lead_members", self.converted_lead_members) not in CONVERTED_MEMBER_POLICIES:
+            raise ValueError(f"converted_lead_members must be one of {CONVERTED_MEMBER_POLICIES}")
         for key, value in values.items():
             if hasattr(self, key):
                 setattr(self, key, value)

@@ -222,3 +222,52 @@ def test_a_deleted_campaign_member_can_be_added_again(sf, salesforce_emulator):
     assert _error(lambda: sf.CampaignMember.create(member))["errorCode"] == "DUPLICATE_VALUE"
     sf.CampaignMember.delete(first)
     assert sf.CampaignMember.create(member)["success"]
+
+
+def test_converting_a_lead_makes_its_contact_and_adds_it_to_the_leads_memberships(sf, salesforce_emulator):
+    lead = record_id(salesforce_emulator, "Lead", "jp.lefevre@example.fr")
+    member = next(m for m in salesforce_emulator.records("CampaignMember") if m.get("LeadId") == lead)
+    contact = salesforce_emulator.convert_lead(lead)
+    converted = sf.Lead.get(lead)
+    assert converted["IsConverted"] is True and converted["ConvertedContactId"] == contact
+    assert converted["Status"] == "Closed - Converted"
+    assert sf.Contact.get(contact)["Email"] == "jp.lefevre@example.fr"
+    after = next(m for m in salesforce_emulator.records("CampaignMember") if m["Id"] == member["Id"])
+    assert (after["LeadId"], after["ContactId"]) == (lead, contact)
+    error = _error(lambda: sf.Lead.update(lead, {"Title": "x"}))
+    assert error["errorCode"] == "CANNOT_UPDATE_CONVERTED_LEAD"
+    assert error["message"] == "cannot reference converted lead"
+
+
+def test_converting_with_members_unchanged_leaves_them_on_the_lead(sf, http, salesforce_emulator):
+    salesforce_emulator.set_faults(converted_lead_members="unchanged")
+    lead = record_id(salesforce_emulator, "Lead", "jp.lefevre@example.fr")
+    response = salesforce_emulator.session().post(
+        f"{salesforce_emulator.url}/__emulator__/convert", json={"lead_id": lead})
+    assert response.status_code == 200 and response.json()["contact_id"].startswith("003")
+    member = next(m for m in salesforce_emulator.records("CampaignMember") if m.get("LeadId") == lead)
+    assert member["ContactId"] is None
+
+
+def test_a_merge_deletes_the_loser_with_master_record_id_and_moves_its_memberships(sf, salesforce_emulator):
+    paris = campaign_id(salesforce_emulator, "World Tour Paris 2026")
+    master = sf.Lead.create({"LastName": "Master", "Company": "C"})["id"]
+    loser = sf.Lead.create({"LastName": "Loser", "Company": "C"})["id"]
+    member = sf.CampaignMember.create({"CampaignId": paris, "LeadId": loser, "Status": "Registered"})["id"]
+    response = salesforce_emulator.session().post(
+        f"{salesforce_emulator.url}/__emulator__/merge", json={"master_id": master, "loser_ids": [loser]})
+    assert response.status_code == 200
+    gone = next(r for r in salesforce_emulator.records("Lead", include_deleted=True) if r["Id"] == loser)
+    assert gone["IsDeleted"] is True and gone["MasterRecordId"] == master
+    assert _error_404(lambda: sf.Lead.update(loser, {"Title": "x"}))["errorCode"] == "ENTITY_IS_DELETED"
+    assert sf.CampaignMember.get(member)["LeadId"] == master
+    deleted = sf.query_all(f"SELECT Id, MasterRecordId FROM Lead WHERE Id = '{loser}'", include_deleted=True)
+    assert deleted["records"][0]["MasterRecordId"] == master
+
+
+def _error_404(call) -> dict:
+    from simple_salesforce import SalesforceResourceNotFound
+
+    with pytest.raises(SalesforceResourceNotFound) as raised:
+        call()
+    return raised.value.content[0]
