@@ -45,3 +45,16 @@ def duplicate_id(error: dict[str, Any]) -> str:
 
 def duplicate_result(error: dict[str, Any]) -> dict[str, Any]:
     return error.get("duplicateResult") or error.get("duplicateResut") or {}
+
+
+# A person converted (CANNOT_UPDATE_CONVERTED_LEAD, "cannot reference converted lead"), merged or deleted
+# (ENTITY_IS_DELETED; a membership naming it: INVALID_CROSS_REFERENCE_KEY on LeadId or ContactId) between the
+# look-up and the write (Salesforce, API errors StatusCode reference; SOAP API merge()).
+_CHANGED_CODES = frozenset({"CANNOT_UPDATE_CONVERTED_LEAD", "ENTITY_IS_DELETED"})
+
+
+def changed_meanwhile(error: dict[str, Any]) -> bool:
+    code = error_code(error)
+    if code == "INVALID_CROSS_REFERENCE_KEY":
+        return bool({"LeadId", "ContactId"} & set(error.get("fields") or []))
+    return code in _CHANGED_CODES

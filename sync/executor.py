@@ -28,8 +28,8 @@ from typing import Any
 from connector.salesforce.client import SalesforceClient
 from connector.salesforce.errors import TRANSIENT_CODES
 from sync import lookups, writes
+from sync.answers import changed_meanwhile, duplicate_id, duplicate_result, object_of
 from sync.answers import chunks as _chunks
-from sync.answers import duplicate_id, duplicate_result, object_of
 from sync.answers import error_code as _code
 from sync.answers import first_error as _first_error
 from sync.planner import (
@@ -68,14 +68,17 @@ class Outcome:
     error_code: str = ""
     error_message: str = ""
     retry: bool = False  # a transient per-record error: stays pending, the batch is retried
+    # The record changed between look-up and write (converted, merged, deleted): stays pending, and the
+    # next batch's look-up follows ConvertedContactId / MasterRecordId. Never failed for good.
+    replan: bool = False
 
     @property
     def complete(self) -> bool:
-        return not (self.error_code or self.retry or self.plan.deferred)
+        return not (self.error_code or self.retry or self.replan or self.plan.deferred)
 
     @property
     def live(self) -> bool:
-        return not (self.plan.deferred or self.error_code or self.retry)
+        return not (self.plan.deferred or self.error_code or self.retry or self.replan)
 
 
 @dataclass
@@ -90,7 +93,10 @@ class BatchExecutor:
     def run(self, participants: Sequence[ParticipantIn]) -> list[Outcome]:
         self.guard()
         lookup = lookups.people_lookup(
-            self.client, emails=[p.email for p in participants], campaign_id=self.setup.campaign_id
+            self.client,
+            emails=[p.email for p in participants],
+            campaign_id=self.setup.campaign_id,
+            linked_ids=[p.salesforce_id for p in participants if p.salesforce_id],
         )
         plans = plan_batch(participants=participants, setup=self.setup, lookup=lookup)
         self.outcomes = [Outcome(plan) for plan in plans]
@@ -117,6 +123,10 @@ class BatchExecutor:
         code = _code(error) or "UNKNOWN_ERROR"
         if code in TRANSIENT_CODES:
             outcome.retry = True
+            return
+        if changed_meanwhile(error):
+            outcome.replan = True
+            outcome.plan.notes.append(f"Salesforce answered {code}: looked up again in the next batch.")
             return
         outcome.error_code, outcome.error_message = code, error.get("message") or ""
 
