@@ -140,6 +140,13 @@ def outcomes_record(*, outcomes: Sequence[Outcome], counters: dict[int, int]) ->
     return synced, failed
 
 
+def rows_hold(*, event: Event, code: str, message: str) -> None:
+    """Say on the pending participants' rows why they wait: they stay pending, sent once it is fixed."""
+    event.participants.filter(salesforce_sync_state=SyncState.PENDING).update(
+        salesforce_error_code=code[:80], salesforce_error_message=message
+    )
+
+
 def pending_count(*, event: Event) -> int:
     return event.participants.filter(salesforce_sync_state=SyncState.PENDING).count()
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from connector.salesforce.client import SalesforceClient
-from connector.salesforce.errors import TRANSIENT_CODES
+from connector.salesforce.errors import TRANSIENT_CODES, RequestRefused
 from sync import lookups, writes
 from sync.answers import changed_meanwhile, duplicate_id, duplicate_result, object_of
 from sync.answers import chunks as _chunks
@@ -40,6 +40,7 @@ from sync.planner import (
     ParticipantPlan,
     PlannerSetup,
     plan_batch,
+    statuses_gone,
 )
 from sync.writes import (
     COMPOSITE_SUBREQUESTS,
@@ -50,6 +51,18 @@ from sync.writes import (
     PEOPLE_UPDATE,
     WriteRequest,
 )
+
+
+class StatusGone(RequestRefused):
+    """A configured campaign member status is no longer in the campaign: nothing is written."""
+
+    CODE = "CAMPAIGN_MEMBER_STATUS_GONE"
+
+    def __init__(self, statuses: list[str]) -> None:
+        names = ", ".join(f"“{s}”" for s in statuses)
+        super().__init__(self.CODE, (
+            f"The campaign member status {names} is no longer in the Salesforce campaign (renamed or deleted "
+            "there): pick another status on the Salesforce tile, then run CHECK SETUP."))
 
 
 @dataclass
@@ -98,6 +111,9 @@ class BatchExecutor:
             campaign_id=self.setup.campaign_id,
             linked_ids=[p.salesforce_id for p in participants if p.salesforce_id],
         )
+        gone = statuses_gone(self.setup, lookup)
+        if gone:
+            raise StatusGone(gone)
         plans = plan_batch(participants=participants, setup=self.setup, lookup=lookup)
         self.outcomes = [Outcome(plan) for plan in plans]
         unresolved: list[Outcome] = []  # DUPLICATES_DETECTED naming no record

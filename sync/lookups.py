@@ -28,6 +28,9 @@ LEADS_SOQL = (
 # is documented only as the person's email, and whether it follows a later change is unknown. A member both
 # miss shows up as DUPLICATE_VALUE on create, which is looked up by person Id and updated.
 MEMBERS_SOQL = "SELECT Id, ContactId, LeadId, Status FROM CampaignMember WHERE CampaignId = {} AND "
+# The campaign's statuses, read in every batch's look-up (the same Composite: no extra call), since renaming
+# or deleting one in Salesforce tells no integration.
+STATUSES_SOQL = "SELECT Label FROM CampaignMemberStatus WHERE CampaignId = {}"
 
 
 def any_of(**values: Sequence[str]) -> str:
@@ -109,11 +112,13 @@ def people_lookup(
     if with_members:
         people = any_of(Email=emails, ContactId=contact_ids, LeadId=lead_ids)
         queries["members"] = format_soql(MEMBERS_SOQL, campaign_id) + people
+        queries["statuses"] = format_soql(STATUSES_SOQL, campaign_id)
     found = composite_queries(client, queries)
     return Lookup(
         contacts=_people(found[f"contacts{by_id}"], CONTACT),
         leads=_people(found[f"leads{by_id}"], LEAD),
         members=members_from(found.get("members", [])),
+        statuses=[r.get("Label") or "" for r in found["statuses"]] if "statuses" in found else None,
     )
 
 

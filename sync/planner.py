@@ -73,6 +73,7 @@ class Lookup:
     contacts: Sequence[SalesforcePerson] = ()
     leads: Sequence[SalesforcePerson] = ()
     members: Sequence[SalesforceMember] = ()
+    statuses: Sequence[str] | None = None  # the campaign's CampaignMemberStatus labels (None: not read)
 
 
 @dataclass
@@ -306,6 +307,16 @@ def index_lookup(lookup: Lookup) -> tuple[PeopleByEmail, dict[str, SalesforceMem
         by_email.setdefault(email_key(person.email), {}).setdefault(kind, []).append(person)
     members = {m.person_id: m for m in sorted(lookup.members, key=lambda m: m.id)}
     return by_email, members
+
+
+def statuses_gone(setup: PlannerSetup, lookup: Lookup) -> list[str]:
+    """The configured statuses the campaign no longer has (renamed or deleted in Salesforce since CHECK
+    SETUP). Sending one anyway is refused, or silently stored as the default status by some orgs."""
+    if lookup.statuses is None:
+        return []
+    labels = {label.casefold() for label in lookup.statuses}
+    configured = dict.fromkeys(s for s in (setup.registered_status, setup.came_status) if s)
+    return [status for status in configured if status.casefold() not in labels]
 
 
 def plan_batch(
