@@ -14,7 +14,7 @@ from django.conf import settings
 from connector.salesforce.client import SalesforceClient, format_soql
 from connector.salesforce.errors import from_status
 from sync.answers import object_of
-from sync.planner import CONTACT, LEAD, Lookup, SalesforceMember, SalesforcePerson
+from sync.planner import CONTACT, LEAD, Lookup, SalesforceMember, SalesforcePerson, email_key
 
 # Contacts and Leads by the batch's emails, and by the Ids participants were linked to before (an email
 # changed, a record matched on its name); by Id through queryAll, which also answers records a merge deleted,
@@ -99,7 +99,9 @@ def people_lookup(
     linked_ids: Sequence[str] = (),
     with_members: bool = True,
 ) -> Lookup:
-    emails = sorted({e.strip() for e in emails if e.strip()})
+    # Lower-cased as Salesforce stores them: the filter then never relies on SOQL's case-insensitive
+    # comparison, which follows the querying user's locale (Turkish İ/i).
+    emails = sorted({email_key(e) for e in emails if email_key(e)})
     contact_ids = sorted({i for i in linked_ids if object_of(i) == CONTACT})
     lead_ids = sorted({i for i in linked_ids if object_of(i) == LEAD})
     if not emails and not linked_ids:

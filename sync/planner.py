@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -101,7 +102,9 @@ class ParticipantPlan:
 
 
 def email_key(email: str) -> str:
-    return (email or "").strip().lower()
+    """An email as Salesforce stores it (lower-cased), in one Unicode form: compared the same way on both
+    sides, whatever the locale of the Salesforce user or of this server."""
+    return unicodedata.normalize("NFC", (email or "").strip()).lower()
 
 
 def _newest(people: list[SalesforcePerson], preferred_id: str) -> SalesforcePerson:

@@ -240,6 +240,15 @@ def test_composite_limits_25_subrequests_and_5_queries(sf):
             method="POST",
             json={"compositeRequest": [{**query, "referenceId": f"q{i}"} for i in range(6)]},
         )
+    more = {"method": "GET", "url": "/services/data/v62.0/query/01gEm0000000001-2000"}
+    with pytest.raises(SalesforceMalformedRequest) as raised:  # Query More counts as a query
+        sf.restful(
+            "composite",
+            method="POST",
+            json={"compositeRequest": [{**query, "referenceId": f"q{i}"} for i in range(5)]
+                  + [{**more, "referenceId": "more"}]},
+        )
+    assert raised.value.content[0]["errorCode"] == "LIMIT_EXCEEDED"
     create = {
         "method": "POST",
         "url": "/services/data/v62.0/sobjects/Lead/",

@@ -271,3 +271,11 @@ def _error_404(call) -> dict:
     with pytest.raises(SalesforceResourceNotFound) as raised:
         call()
     return raised.value.content[0]
+
+
+def test_emails_are_stored_lower_cased_a_leading_period_is_refused_and_non_latin_ones_accepted(sf):
+    created = sf.Contact.create({"LastName": "Case", "Email": "Mixed.Case@Example.COM"})["id"]
+    assert sf.Contact.get(created)["Email"] == "mixed.case@example.com"
+    error = _error(lambda: sf.Contact.create({"LastName": "Dot", "Email": ".leading@example.com"}))
+    assert error["errorCode"] == "INVALID_EMAIL_ADDRESS" and error["fields"] == ["Email"]
+    assert sf.Contact.create({"LastName": "Idn", "Email": "Дмитрий.Ёлкин@example.ru"})["success"]
