@@ -62,7 +62,7 @@ class StatusGone(RequestRefused):
         names = ", ".join(f"“{s}”" for s in statuses)
         super().__init__(self.CODE, (
             f"The campaign member status {names} is no longer in the Salesforce campaign (renamed or deleted "
-            "there): pick another status on the Salesforce tile, then run CHECK SETUP."))
+            "there): pick another status on the Salesforce tile, then run CHECK SETUP"))
 
 
 @dataclass
