@@ -14,6 +14,7 @@ SETTING_KEYS = (
     "duplicate_rules",
     "campaign_member_status_policy",
     "converted_lead_members",
+    "non_marketing_users",
     "refresh_token_rotation",
     "daily_api_limit",
     "session_timeout",
@@ -82,6 +83,7 @@ def apply(emulator: Any, values: dict[str, Any]) -> None:
                 "duplicate_rules",
                 "campaign_member_status_policy",
                 "converted_lead_members",
+                "non_marketing_users",
                 "code_ttl_seconds",
             )
             if k in values
@@ -111,6 +113,7 @@ def state(emulator: Any) -> dict[str, Any]:
             "duplicate_rules": settings.duplicate_rules,
             "campaign_member_status_policy": settings.campaign_member_status_policy,
             "converted_lead_members": settings.converted_lead_members,
+            "non_marketing_users": list(settings.non_marketing_users),
             "refresh_token_rotation": any(a.refresh_token_rotation for a in emulator.org.connected_apps),
             "daily_api_limit": emulator.usage.daily_api_limit,
             "session_timeout": emulator.oauth.session_timeout,

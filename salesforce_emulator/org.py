@@ -23,6 +23,8 @@ class Settings:
     duplicate_rules: str = "allow"
     campaign_member_status_policy: str = "reject"  # unknown Status: "reject" or assign the "default"
     converted_lead_members: str = "add_contact"  # a converted Lead's members: "add_contact" or "unchanged"
+    # Users without the Marketing User flag: they can neither read nor write CampaignMemberStatus.
+    non_marketing_users: tuple[str, ...] = ()
     code_ttl_seconds: int = 600
     max_approvals_per_app: int = 5
 
@@ -38,7 +40,10 @@ class Settings:
             raise ValueError(f"converted_lead_members must be one of {CONVERTED_MEMBER_POLICIES}")
         for key, value in values.items():
             if hasattr(self, key):
-                setattr(self, key, value)
+                setattr(self, key, tuple(value) if key == "non_marketing_users" else value)
+
+    def is_marketing_user(self, username: str) -> bool:
+        return username.lower() not in {u.lower() for u in self.non_marketing_users}
 
 
 @dataclass

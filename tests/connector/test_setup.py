@@ -369,3 +369,19 @@ def test_the_duplicate_rule_option_defaults_to_link_and_saving_create_anyway_sti
     )
     assert refused.status_code == 400
     assert SalesforceSetup.objects.get(event=event).duplicate_match_action == "create"
+
+
+def test_check_setup_says_plainly_when_the_salesforce_user_is_not_a_marketing_user(
+    event, connected, emulator
+):
+    _complete_setup(event, emulator)
+    emulator.set_faults(non_marketing_users=[connected.username])
+    check = setup_check(event=event)
+    assert not check.ok
+    assert check.errors == [
+        f"The Salesforce user {connected.username} is not a Marketing User, so Salesforce does not let it "
+        "read the campaign's member statuses. In Salesforce Setup → Users, edit that user and tick "
+        "“Marketing User”, then run CHECK SETUP again."
+    ]
+    emulator.set_faults(non_marketing_users=[])
+    assert setup_check(event=event).ok

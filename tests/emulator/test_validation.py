@@ -279,3 +279,15 @@ def test_emails_are_stored_lower_cased_a_leading_period_is_refused_and_non_latin
     error = _error(lambda: sf.Contact.create({"LastName": "Dot", "Email": ".leading@example.com"}))
     assert error["errorCode"] == "INVALID_EMAIL_ADDRESS" and error["fields"] == ["Email"]
     assert sf.Contact.create({"LastName": "Idn", "Email": "Дмитрий.Ёлкин@example.ru"})["success"]
+
+
+def test_a_user_without_the_marketing_user_flag_can_neither_read_nor_create_statuses(sf, salesforce_emulator):
+    paris = campaign_id(salesforce_emulator, "World Tour Paris 2026")
+    salesforce_emulator.set_faults(non_marketing_users=["demo@emulator.example"])
+    with pytest.raises(SalesforceMalformedRequest) as raised:
+        sf.query(f"SELECT Label FROM CampaignMemberStatus WHERE CampaignId = '{paris}'")
+    assert raised.value.content[0]["errorCode"] == "INVALID_TYPE"
+    error = _error(lambda: sf.CampaignMemberStatus.create({"CampaignId": paris, "Label": "New"}))
+    assert error["errorCode"] == "INSUFFICIENT_ACCESS_OR_READONLY"
+    salesforce_emulator.set_faults(non_marketing_users=[])
+    assert sf.query(f"SELECT Label FROM CampaignMemberStatus WHERE CampaignId = '{paris}'")["totalSize"] >= 2
