@@ -15,6 +15,7 @@ SETTING_KEYS = (
     "campaign_member_status_policy",
     "converted_lead_members",
     "non_marketing_users",
+    "member_copies",
     "refresh_token_rotation",
     "daily_api_limit",
     "session_timeout",
@@ -84,6 +85,7 @@ def apply(emulator: Any, values: dict[str, Any]) -> None:
                 "campaign_member_status_policy",
                 "converted_lead_members",
                 "non_marketing_users",
+                "member_copies",
                 "code_ttl_seconds",
             )
             if k in values
@@ -114,6 +116,7 @@ def state(emulator: Any) -> dict[str, Any]:
             "campaign_member_status_policy": settings.campaign_member_status_policy,
             "converted_lead_members": settings.converted_lead_members,
             "non_marketing_users": list(settings.non_marketing_users),
+            "member_copies": settings.member_copies,
             "refresh_token_rotation": any(a.refresh_token_rotation for a in emulator.org.connected_apps),
             "daily_api_limit": emulator.usage.daily_api_limit,
             "session_timeout": emulator.oauth.session_timeout,

@@ -97,6 +97,7 @@ def update(ctx: WriteContext, object_name: str, record_id: str, values: dict[str
     stamp = now()
     record.update(LastModifiedDate=stamp, SystemModstamp=stamp, LastModifiedById=ctx.user_id)
     ctx.tx.put(record)
+    campaigns.after_person_update(ctx, object_name, record)
     return record
 
 

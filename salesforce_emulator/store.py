@@ -31,6 +31,10 @@ def _member(record: dict[str, Any]) -> tuple[Any, ...]:
     return tuple((campaign_id, p) for p in (record.get("LeadId"), record.get("ContactId")) if p)
 
 
+def _member_person(record: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(p for p in (record.get("LeadId"), record.get("ContactId")) if p)
+
+
 def _campaign(record: dict[str, Any]) -> tuple[Any, ...]:
     return (record.get("CampaignId"),)
 
@@ -44,6 +48,7 @@ INDEXES: dict[str, tuple[tuple[str, ...], Keys]] = {
     "email": (("Lead", "Contact"), _email),  # lower-case Email: upsert on Email
     "person_name": (("Lead", "Contact"), name_keys),  # folded last and first names: the matching rules
     "member": (("CampaignMember",), _member),  # (CampaignId, LeadId or ContactId): DUPLICATE_VALUE
+    "member_person": (("CampaignMember",), _member_person),  # LeadId or ContactId: copies that follow
     "member_status": (("CampaignMember",), _member_status),  # (CampaignId, Status): a status in use
     "statuses": (("CampaignMemberStatus",), _campaign),  # CampaignId: a campaign's statuses
 }

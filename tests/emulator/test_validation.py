@@ -291,3 +291,31 @@ def test_a_user_without_the_marketing_user_flag_can_neither_read_nor_create_stat
     assert error["errorCode"] == "INSUFFICIENT_ACCESS_OR_READONLY"
     salesforce_emulator.set_faults(non_marketing_users=[])
     assert sf.query(f"SELECT Label FROM CampaignMemberStatus WHERE CampaignId = '{paris}'")["totalSize"] >= 2
+
+
+def test_a_campaign_keeps_one_responded_status_and_a_status_can_be_renamed(sf, salesforce_emulator):
+    launch = sf.Campaign.create({"Name": "Launch"})["id"]
+    by_label = {s["Label"]: s["Id"] for s in salesforce_emulator.records("CampaignMemberStatus")
+                if s["CampaignId"] == launch}
+    responded = by_label["Responded"]
+    error = _error(lambda: sf.CampaignMemberStatus.delete(responded))
+    assert error["errorCode"] == "FIELD_INTEGRITY_EXCEPTION"
+    error = _error(lambda: sf.CampaignMemberStatus.update(responded, {"HasResponded": False}))
+    assert error["errorCode"] == "FIELD_INTEGRITY_EXCEPTION"
+    assert sf.CampaignMemberStatus.update(responded, {"Label": "Came"}) == 204
+    assert _error(lambda: sf.CampaignMemberStatus.delete(by_label["Sent"]))["errorCode"] == (
+        "FIELD_INTEGRITY_EXCEPTION"  # the default status
+    )
+
+
+@pytest.mark.parametrize("copies", ["follow", "frozen"])
+def test_campaign_member_copies_of_the_person_follow_or_stay_as_set(sf, salesforce_emulator, copies):
+    salesforce_emulator.set_faults(member_copies=copies)
+    lead = record_id(salesforce_emulator, "Lead", "jp.lefevre@example.fr")
+    member = next(m for m in salesforce_emulator.records("CampaignMember") if m.get("LeadId") == lead)
+    assert member["Email"] == "jp.lefevre@example.fr"
+    sf.Lead.update(lead, {"Email": "JP.New@example.fr", "LastName": "Lefebvre"})
+    after = sf.CampaignMember.get(member["Id"])
+    before = ("jp.lefevre@example.fr", "Lefèvre")
+    expected = ("jp.new@example.fr", "Lefebvre") if copies == "follow" else before
+    assert (after["Email"], after["LastName"]) == expected

@@ -73,10 +73,12 @@ def test_a_lead_merged_away_between_look_up_and_write_ends_synced_on_the_master(
     assert not [r for r in salesforce_emulator.records("Lead") if r["Email"] == "marta.kowalska@example.pl"]
 
 
+@pytest.mark.parametrize("copies", ["follow", "frozen"])
 def test_an_email_change_keeps_the_linked_lead_and_its_membership(
-    connected_event, salesforce_emulator, sync_worker
+    connected_event, salesforce_emulator, sync_worker, copies
 ):
     event = connected_event
+    salesforce_emulator.set_faults(member_copies=copies)  # whether CampaignMember.Email follows is unknown
     participant = participant_create(event=event, values={
         "email": "first@example.org", "first_name": "Ida", "last_name": "Change", "is_registered": True})
     wait_until(settled(event), message="the first sync")
