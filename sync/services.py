@@ -190,10 +190,10 @@ def event_backoff_clear(*, event: Event) -> None:
     EventSync.objects.filter(event=event, failures__gt=0).update(failures=0, next_attempt_at=None)
 
 
-def event_halt(*, event: Event, reason: str) -> None:
-    """Salesforce refused a whole batch for good (API disabled, insufficient access…): stop calling until
-    the organizer acts, and say why on the tile."""
-    reason = f"Salesforce refused the batch ({reason[:200]})"
+def event_halt(*, event: Event, reason: str, refused: bool = True) -> None:
+    """Salesforce refused a whole batch for good (API disabled, insufficient access…), or the setup no
+    longer fits the org (`refused=False`): stop calling until the organizer acts, and say why on the tile."""
+    reason = f"Salesforce refused the batch ({reason[:200]})" if refused else reason[:290]
     with transaction.atomic():  # the halt and the runs' note that explains it are seen together
         EventSync.objects.update_or_create(
             event=event, defaults={"halted_at": timezone.now(), "halted_reason": reason, "failures": 0,
