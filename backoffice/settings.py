@@ -242,6 +242,8 @@ SALESFORCE_TIMEOUT_SECONDS = env.float("SALESFORCE_TIMEOUT_SECONDS", default=30.
 # keeping headroom for the org's other integrations; it resumes on its own after SYNC_PAUSE_SECONDS.
 SALESFORCE_API_USAGE_PAUSE_SHARE = env.float("SALESFORCE_API_USAGE_PAUSE_SHARE", default=0.9)
 SYNC_PAUSE_SECONDS = env.int("SYNC_PAUSE_SECONDS", default=15 * 60)
+# How long each participant's sync attempts (what was sent where, the result) are kept for its page.
+SYNC_HISTORY_DAYS = env.int("SYNC_HISTORY_DAYS", default=30)
 # The per-org lock and the event's flush claim are leases of this length, renewed every third of it by the
 # running flush (sync.locks.LeaseKeeper) however long its Salesforce calls take: a worker that dies frees its
 # org and event this long after, and the next sweep starts the event again.

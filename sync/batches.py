@@ -3,8 +3,10 @@ recording each participant's outcome."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -17,6 +19,7 @@ from events.fields import BUILT_IN_KEYS
 from events.models import Event, Participant, SyncState
 from events.selectors import event_fields
 from sync.executor import Outcome
+from sync.models import AttemptOutcome, SyncAttempt
 from sync.planner import CONTACT, LEAD, MEMBER, ParticipantIn, PlannerSetup
 
 # Salesforce's limit for one sObject Collections request: each Collections subrequest of the batch's write
@@ -105,12 +108,43 @@ def _known_ids(outcome: Outcome) -> dict[str, Any]:
     return values
 
 
+def _as_json(value: Any) -> Any:
+    """Dates and decimals as the text they were sent as (requests' JSON did the same)."""
+    return json.loads(json.dumps(value, default=str))
+
+
+def _attempt(outcome: Outcome, now: datetime) -> SyncAttempt:
+    """The participant's history line for this batch (what was written, to which record, the result)."""
+    plan = outcome.plan
+    if outcome.complete:
+        result = AttemptOutcome.SYNCED
+    elif outcome.error_code:
+        result = AttemptOutcome.FAILED
+    else:
+        result = AttemptOutcome.REPLAN if outcome.replan else AttemptOutcome.RETRY
+    return SyncAttempt(
+        participant_id=plan.participant_id,
+        at=now,
+        outcome=result,
+        object_name=plan.object_name if plan.person_id else "",
+        record_id=plan.person_id,
+        member_id=plan.member_id,
+        member_status=plan.member_status,
+        sent=_as_json({"person": plan.person_fields, "member": plan.member_fields}),
+        error_code=outcome.error_code[:80],
+        error_message=outcome.error_message,
+    )
+
+
 @transaction.atomic
 def outcomes_record(*, outcomes: Sequence[Outcome], counters: dict[int, int]) -> tuple[int, int]:
     """Write each participant's outcome; returns (synced, failed). A participant edited since it was
     claimed (its counter moved) keeps only the Ids and stays pending: the newer edit is sent next."""
     now = timezone.now()
     synced = failed = 0
+    SyncAttempt.objects.bulk_create(
+        [_attempt(outcome, now) for outcome in outcomes if not outcome.plan.deferred]
+    )
     for outcome in outcomes:
         plan = outcome.plan
         if plan.deferred:

@@ -1,7 +1,7 @@
 from django.db import models
 from django.db.models import Q
 
-from events.models import Event
+from events.models import Event, Participant
 
 
 class SyncTrigger(models.TextChoices):
@@ -74,3 +74,35 @@ class EventSync(models.Model):
 
     def __str__(self) -> str:
         return f"Sync state of {self.event}"
+
+
+class AttemptOutcome(models.TextChoices):
+    SYNCED = "synced", "Synced"
+    FAILED = "failed", "Failed"
+    RETRY = "retry", "Will be retried"
+    REPLAN = "replan", "Record changed in Salesforce: sent again"
+
+
+class SyncAttempt(models.Model):
+    """One participant in one batch: when, what was sent to which Salesforce record, and how it ended.
+    The participant page shows the last few; attempts older than SYNC_HISTORY_DAYS are deleted by the
+    sweep."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="sync_attempts")
+    at = models.DateTimeField(db_index=True)
+    outcome = models.CharField(max_length=10, choices=AttemptOutcome.choices)
+    object_name = models.CharField(max_length=20, blank=True)
+    record_id = models.CharField(max_length=18, blank=True)
+    member_id = models.CharField(max_length=18, blank=True)
+    member_status = models.CharField(max_length=40, blank=True)
+    # What was written: {"person": {field: value} | None, "member": {field: value} | None}.
+    sent = models.JSONField(default=dict)
+    error_code = models.CharField(max_length=80, blank=True)
+    error_message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["participant", "-at"], name="sync_attempt_participant_at")]
+
+    def __str__(self) -> str:
+        return f"{self.participant} at {self.at:%Y-%m-%d %H:%M}: {self.outcome}"

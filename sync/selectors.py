@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from django.db.models import F, Q
 from django.utils import timezone
 
-from connector.models import ConnectionHealth
-from events.models import Event, SyncState
-from sync.models import EventSync, RunState, SyncRun, SyncTrigger
+from connector.models import ConnectionHealth, SalesforceConnection
+from events.models import Event, Participant, SyncState
+from sync.models import EventSync, RunState, SyncAttempt, SyncRun, SyncTrigger
 
 HISTORY_SIZE = 10
 
@@ -108,3 +108,20 @@ def sync_panel(*, event: Event) -> SyncPanel:
         halt=event_halt(event=event),
         runs=runs_history(event=event),
     )
+
+
+HISTORY_ATTEMPTS = 10
+
+
+@dataclass(frozen=True)
+class AttemptLine:
+    attempt: SyncAttempt
+    record_url: str  # the record in the org ("" without a connection or a record)
+
+
+def participant_history(*, participant: Participant, limit: int = HISTORY_ATTEMPTS) -> list[AttemptLine]:
+    """The participant's last sync attempts, newest first, each with a link to its record in the org."""
+    connection = SalesforceConnection.objects.filter(event_id=participant.event_id).first()
+    base = connection.instance_url.rstrip("/") if connection and connection.instance_url else ""
+    attempts = SyncAttempt.objects.filter(participant=participant)[:limit]
+    return [AttemptLine(a, f"{base}/{a.record_id}" if base and a.record_id else "") for a in attempts]

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from events.models import Event
 from sync.alerts import organizers_alert
-from sync.models import EventSync, RunState, SyncRun, SyncTrigger
+from sync.models import EventSync, RunState, SyncAttempt, SyncRun, SyncTrigger
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +70,15 @@ def events_sweep() -> int:
     event_ids = events_to_sweep()
     for event_id in event_ids:
         flush_enqueue(event_id=event_id)
+    attempts_prune()
     return len(event_ids)
+
+
+def attempts_prune() -> int:
+    """Forget the participants' sync attempts older than SYNC_HISTORY_DAYS (the index on `at` serves it)."""
+    oldest = timezone.now() - timedelta(days=settings.SYNC_HISTORY_DAYS)
+    deleted, _ = SyncAttempt.objects.filter(at__lt=oldest).delete()
+    return deleted
 
 
 @dataclass(frozen=True)

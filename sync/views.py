@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from events.selectors import event_get_for_user
+from events.selectors import event_get_for_user, participant_get
 
 
 def _progress(request: HttpRequest, event) -> HttpResponse:
@@ -35,3 +35,14 @@ def force_sync(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def progress(request: HttpRequest, slug: str) -> HttpResponse:
     return _progress(request, event_get_for_user(user=request.user, slug=slug))
+
+
+@login_required
+@require_GET
+def participant_history(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The participant page's Salesforce history (loaded by htmx): the last attempts, what was sent where."""
+    from sync.selectors import participant_history as history
+
+    event = event_get_for_user(user=request.user, slug=slug)
+    participant = participant_get(event=event, pk=pk)
+    return render(request, "sync/_participant_history.html", {"lines": history(participant=participant)})

@@ -9,7 +9,7 @@ from tests.connector.conftest import callback_query, configure, emulator_authori
 from tests.factories import PASSWORD, EventFactory, UserFactory
 
 # Values for the URL parameters other than the event's slug; a new parameter must be added here.
-OTHER_KWARGS = {"kind": "lead"}
+OTHER_KWARGS = {"kind": "lead", "pk": 1}
 
 
 def event_endpoints() -> list[tuple[str, tuple[str, ...]]]:
