@@ -127,14 +127,15 @@ def test_picking_fields_in_the_editor_writes_the_json_and_the_live_check_accepts
     page.click("#mappings-form button[type=submit]")
     page.wait_for_selector("text=Mappings saved.")
     assert SalesforceSetup.objects.get(event=event).lead_mapping == three
-    assert page.input_value("#id_lead") == json.dumps(three, indent=2)
-    # The page shows the saved mapping again, in the JSON and in the rows.
+    # The page shows the saved mapping again, in the JSON and in the rows. (PostgreSQL's jsonb keeps keys in
+    # its own order, not the organizer's: the pairs are compared, not their order.)
+    assert json.loads(page.input_value("#id_lead")) == three
     page.wait_for_selector(f"{_row(2)}")
-    assert [page.input_value(f"{_row(n)} >> .mapping-target") for n in range(3)] == [
+    assert {page.input_value(f"{_row(n)} >> .mapping-target") for n in range(3)} == {
         "Score__c",
         "Checked_In_At__c",
         "Visited_Booth__c",
-    ]
+    }
     _shot(page, artifacts_dir, "03-saved")
 
 
