@@ -201,6 +201,13 @@ def test_live_changes_show_on_the_grid_and_in_the_history_without_reloading(
     assert page.evaluate("performance.timeOrigin") == loaded_at  # the same page: nothing was reloaded
     page.screenshot(path=str(artifacts_dir / "live-grid-synchronized.png"), full_page=True)
 
+    # The participant's page tells its story: the attempt, the Lead it went to, what was sent.
+    page.click("#participants tbody tr >> nth=0 >> a")
+    page.wait_for_selector("#sync-history .attempt-synced")
+    history = page.inner_text("#sync-history")
+    assert "Synced" in history and "Lead" in history and "status Registered" in history
+    page.screenshot(path=str(artifacts_dir / "participant-history.png"), full_page=True)
+
     page.goto(f"{live_server.url}/events/{event.slug}/integrations/salesforce/")
     runs_before = page.locator("#sync-runs tbody tr").count()
     participant_check_in(participant=event.participants.get(email="person0@example.org"))  # a live change
