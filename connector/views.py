@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.permissions import can_manage_salesforce
 from connector import services
 from connector.forms import CampaignForm, ConnectionForm, OptionsForm
 from connector.models import ConnectionHealth
@@ -92,7 +93,7 @@ def _pretty(mapping: Any) -> str:
 @login_required
 @require_GET
 def integrations(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     context = {"event": event, "section": "integrations", "state": tile_state(event)}
     return render(request, "connector/integrations.html", context)
 
@@ -100,7 +101,7 @@ def integrations(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def activate(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     services.connection_set_active(event=event, active=True)
     return tile_redirect(request, event)
 
@@ -108,7 +109,7 @@ def activate(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def deactivate(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     services.connection_set_active(event=event, active=False)
     messages.success(request, "Salesforce is deactivated: nothing is synchronized. The setup is kept.")
     return redirect("connector:integrations", slug=event.slug)
@@ -117,7 +118,7 @@ def deactivate(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def salesforce(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     return render(request, "connector/salesforce.html", setup_context(request, event))
 
 
@@ -125,7 +126,7 @@ def salesforce(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @sensitive_post_parameters("consumer_secret")
 def connection_save(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     form = ConnectionForm(request.POST, connection=connection_or_default(event=event))
     if not form.is_valid():
         context = setup_context(request, event, connection_form=form)
@@ -152,7 +153,7 @@ def popup_page(request: HttpRequest, *, ok: bool, message: str, status: int) -> 
 @login_required
 @require_GET
 def login_start(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     try:
         url = services.connection_login_start(event=event, session=request.session)
     except services.SetupError as exc:
@@ -169,7 +170,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
         message = "This login answer is unknown, expired or already used. Start again with SALESFORCE LOGIN."
         return popup_page(request, ok=False, message=message, status=400)
     event = events_for_user(user=request.user).filter(pk=login.event_id).first()
-    if event is None:
+    if event is None or not can_manage_salesforce(request.user, event):
         return render(
             request, "connector/oauth_popup.html", {"ok": False, "message": "No such event."}, status=404
         )
@@ -192,7 +193,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
 @require_GET
 def connection_status(request: HttpRequest, slug: str) -> HttpResponse:
     """The connection's state, polled by the setup screen while not connected."""
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     connection = connection_or_default(event=event)
     if request.GET.get("polling") and connection.health == ConnectionHealth.CONNECTED:
         response = HttpResponse(status=204)
@@ -212,7 +213,7 @@ def connection_status(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def disconnect(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     warning = services.connection_disconnect(event=event)
     if warning:
         messages.warning(request, warning)
@@ -225,7 +226,7 @@ def disconnect(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def options_save(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     form = OptionsForm(request.POST)
     if not form.is_valid():
         return render(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.permissions import can_export_personal_data
 from events import services
 from events.exporting import export_response
 from events.forms import GridFilterForm, ImportForm, ParticipantForm
@@ -96,7 +97,7 @@ def participant_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def participant_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_export_personal_data)
     if fmt not in ("csv", "xlsx"):
         raise Http404("Unknown export format.")
     form = GridFilterForm(request.GET)

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.core.mail import send_mail
 from django.urls import reverse
 
+from accounts.permissions import salesforce_managers
 from connector.models import SalesforceConnection
 from events.models import Event
 
@@ -25,9 +26,10 @@ ALERT_REPEAT = timedelta(hours=12)
 
 
 def organizers_alert(*, event: Event, kind: str, subject: str, body: str) -> bool:
-    """Email the event's members about `kind` (halted, paused, needs_login) unless they were told in the
-    last ALERT_REPEAT; True when an email went out."""
-    recipients = sorted({user.email for user in event.members.all() if user.email})
+    """Email the people who can act on the event's tile (its account's admins, its organizers) about `kind`
+    (halted, paused, needs_login) unless they were told in the last ALERT_REPEAT; True when an email went
+    out."""
+    recipients = sorted({user.email for user in salesforce_managers(event) if user.email})
     if not recipients:
         return False
     try:

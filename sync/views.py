@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.permissions import can_manage_salesforce
 from events.selectors import event_get_for_user
 
 
@@ -18,7 +19,7 @@ def _progress(request: HttpRequest, event) -> HttpResponse:
 def force_sync(request: HttpRequest, slug: str) -> HttpResponse:
     from sync.services import force_sync_start
 
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     result = force_sync_start(event=event)
     if result.refused:
         messages.error(request, f"Force synchronization is not possible yet: {result.refused}")
@@ -34,4 +35,4 @@ def force_sync(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def progress(request: HttpRequest, slug: str) -> HttpResponse:
-    return _progress(request, event_get_for_user(user=request.user, slug=slug))
+    return _progress(request, event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce))

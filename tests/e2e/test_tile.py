@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from accounts.services import event_give
 from connector.models import SalesforceConnection, SalesforceSetup
 from events.fields import FieldType
 from tests.e2e.conftest import login
@@ -29,7 +30,7 @@ def tile_emulator(salesforce_emulator, live_server, settings):
 def organizer_event(transactional_db):
     user = UserFactory(username="claire")
     event = EventFactory(name="World Tour Paris", slug="world-tour-paris")
-    event.members.add(user)
+    event_give(event=event, user=user)
     ParticipantFieldFactory(event=event, key="diet", label="Diet", type=FieldType.TEXT)
     ParticipantFieldFactory(event=event, key="score", label="Score", type=FieldType.NUMBER)
     ParticipantFactory.create_batch(5, event=event)

@@ -4,6 +4,8 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 
+from accounts.models import Role
+from accounts.services import event_give
 from connector.models import SalesforceConnection
 from connector.salesforce.refresh import connection_mark_needs_login
 from sync.services import event_halt, event_pause
@@ -13,7 +15,9 @@ from tests.factories import EventFactory, UserFactory
 @pytest.fixture
 def organized_event(db):
     event = EventFactory(name="Summit")
-    event.members.add(UserFactory(email="claire@example.org"), UserFactory(email=""))
+    for organizer in (UserFactory(email="claire@example.org"), UserFactory(email="")):
+        event_give(event=event, user=organizer, role=Role.ORGANIZER)
+    event_give(event=event, user=UserFactory(email="staff@example.org"), role=Role.STAFF)
     for kind in ("halted", "paused", "needs_login"):  # event ids repeat from test to test
         cache.delete(f"sync:alert:{event.pk}:{kind}")
     return event
