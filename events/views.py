@@ -51,7 +51,11 @@ IMPORT_EMAIL_CLASH = (
 
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
-    events = events_for_user(user=request.user).annotate(participant_count=Count("participants"))
+    events = (
+        events_for_user(user=request.user)
+        .select_related("account")
+        .annotate(participant_count=Count("participants"))
+    )
     return render(request, "events/event_list.html", {"events": events})
 
 
