@@ -3,6 +3,8 @@
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
+from accounts.models import Role
+from accounts.services import event_give, membership_grant
 from connector.models import SalesforceConnection, SalesforceSetup
 from connector.salesforce import oauth
 from tests.connector.conftest import callback_query, configure, emulator_authorize
@@ -43,9 +45,9 @@ def test_the_walk_finds_the_tile_and_the_sync():
 
 @pytest.fixture
 def stranger(client, db):
-    """A user who organizes another event, logged in."""
+    """An admin of another account, logged in."""
     other = UserFactory()
-    EventFactory().members.add(other)
+    membership_grant(account=EventFactory().account, user=other, role=Role.ADMIN)
     client.login(username=other.username, password=PASSWORD)
     return client
 
@@ -78,7 +80,7 @@ def test_a_callback_for_another_users_pending_login_is_refused(client, event, em
     authorize = client.get(reverse("connector:login_start", args=[event.slug]))["Location"]
     query = callback_query(emulator_authorize(emulator, authorize))
     other = UserFactory()
-    event.members.add(other)
+    event_give(event=event, user=other)
     client.logout()
     client.login(username=other.username, password=PASSWORD)
     assert client.get("/salesforce/oauth/callback/", query).status_code == 400
