@@ -55,6 +55,12 @@ def can_manage_salesforce(user: AbstractBaseUser, event: Event) -> bool:
     return user.is_superuser or _role(user, event) in (Role.ADMIN, Role.ORGANIZER)
 
 
+def can_manage_connections(user: AbstractBaseUser, event: Event) -> bool:
+    """The account's Salesforce connections from an event's tile: connected app, login, disconnect. An
+    organizer picks one of the account's connections for their event but does not create or cut one."""
+    return user.is_superuser or _role(user, event) == Role.ADMIN
+
+
 def can_edit_event_settings(user: AbstractBaseUser, event: Event) -> bool:
     """The event's participant fields and other settings."""
     return user.is_superuser or _role(user, event) in (Role.ADMIN, Role.ORGANIZER)
@@ -90,6 +96,7 @@ def event_abilities(user: AbstractBaseUser, event: Event) -> dict[str, bool]:
     """What the templates show or hide for this user on this event (the views enforce the same predicates)."""
     return {
         "manage_salesforce": can_manage_salesforce(user, event),
+        "manage_connections": can_manage_connections(user, event),
         "edit_settings": can_edit_event_settings(user, event),
         "export": can_export_personal_data(user, event),
     }

@@ -13,6 +13,7 @@ urlpatterns = [
     path(f"{_sf}deactivate/", views.deactivate, name="deactivate"),
     path(f"{_sf}connection/", views.connection_save, name="connection_save"),
     path(f"{_sf}connection/status/", views.connection_status, name="connection_status"),
+    path(f"{_sf}connection/use/", views.connection_use, name="connection_use"),
     path(f"{_sf}login/", views.login_start, name="login_start"),
     path(f"{_sf}disconnect/", views.disconnect, name="disconnect"),
     path(f"{_sf}options/", views.options_save, name="options_save"),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import can_manage_salesforce
+from accounts.permissions import can_manage_connections, can_manage_salesforce, event_abilities
 from connector import services
 from connector.forms import CampaignForm, ConnectionForm, OptionsForm
 from connector.models import ConnectionHealth
@@ -21,6 +21,7 @@ from connector.salesforce import oauth
 from connector.salesforce.errors import AuthorizationRevoked, SalesforceError
 from connector.selectors import (
     REFERENCE_CALLS_PER_PARTICIPANT,
+    account_connections,
     connection_or_default,
     setup_is_valid,
     setup_or_default,
@@ -53,6 +54,8 @@ def setup_context(request: HttpRequest, event: Event, **extra: Any) -> dict[str,
         "setup": setup,
         "state": tile_state(event),
         "connection_form": ConnectionForm(connection=connection),
+        "account_connections": account_connections(account_id=event.account_id),
+        "may": event_abilities(request.user, event),
         "campaign_form": CampaignForm(initial={"campaign_name": setup.campaign_name}),
         "options_form": OptionsForm(
             initial={
@@ -126,7 +129,7 @@ def salesforce(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @sensitive_post_parameters("consumer_secret")
 def connection_save(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_connections)
     form = ConnectionForm(request.POST, connection=connection_or_default(event=event))
     if not form.is_valid():
         context = setup_context(request, event, connection_form=form)
@@ -153,7 +156,7 @@ def popup_page(request: HttpRequest, *, ok: bool, message: str, status: int) -> 
 @login_required
 @require_GET
 def login_start(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_connections)
     try:
         url = services.connection_login_start(event=event, session=request.session)
     except services.SetupError as exc:
@@ -170,7 +173,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
         message = "This login answer is unknown, expired or already used. Start again with SALESFORCE LOGIN."
         return popup_page(request, ok=False, message=message, status=400)
     event = events_for_user(user=request.user).filter(pk=login.event_id).first()
-    if event is None or not can_manage_salesforce(request.user, event):
+    if event is None or not can_manage_connections(request.user, event):
         return render(
             request, "connector/oauth_popup.html", {"ok": False, "message": "No such event."}, status=404
         )
@@ -205,6 +208,7 @@ def connection_status(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "event": event,
         "connection": connection,
+        "may": event_abilities(request.user, event),
         "popup_message": POPUP_CLOSED_MESSAGE if closed else "",
     }
     return render(request, "connector/_connection_status.html", context)
@@ -213,7 +217,7 @@ def connection_status(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def disconnect(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_connections)
     warning = services.connection_disconnect(event=event)
     if warning:
         messages.warning(request, warning)
@@ -221,6 +225,19 @@ def disconnect(request: HttpRequest, slug: str) -> HttpResponse:
     return tile_redirect(
         request, event, success="Disconnected: the tokens are revoked in Salesforce and forgotten here."
     )
+
+
+@login_required
+@require_POST
+def connection_use(request: HttpRequest, slug: str) -> HttpResponse:
+    """The event syncs through the chosen connection of its account (organizers may choose, not create)."""
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
+    try:
+        connection_id = int(request.POST.get("connection", ""))
+        connection = services.event_connection_use(event=event, connection_id=connection_id)
+    except (ValueError, services.SetupError):
+        return tile_redirect(request, event, error="Choose one of this account's Salesforce connections.")
+    return tile_redirect(request, event, success=f"This event now uses the connection {connection.username}.")
 
 
 @login_required

@@ -17,7 +17,6 @@ from django.core.mail import send_mail
 from django.urls import reverse
 
 from accounts.permissions import salesforce_managers
-from connector.models import SalesforceConnection
 from events.models import Event
 
 logger = logging.getLogger(__name__)
@@ -45,10 +44,10 @@ def organizers_alert(*, event: Event, kind: str, subject: str, body: str) -> boo
 
 
 def connection_needs_login_alert(sender: Any, *, connection_id: int, reason: str, **kwargs: Any) -> None:
-    """On connector's `connection_needs_login`: tell the organizers of the events that use it."""
-    for connection in SalesforceConnection.objects.filter(pk=connection_id).select_related("event"):
+    """On connector's `connection_needs_login`: tell the organizers of every event that uses it."""
+    for event in Event.objects.filter(salesforce_setup__connection_id=connection_id):
         organizers_alert(
-            event=connection.event,
+            event=event,
             kind="needs_login",
             subject="Salesforce needs a new login",
             body=("Salesforce refused the connection's saved login, so nothing is sent to Salesforce for "

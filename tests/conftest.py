@@ -81,9 +81,10 @@ def user(db):
 
 @pytest.fixture
 def event(db, user):
-    """An event given to `user`, an organizer of its account."""
+    """An event of its own account, whose admin is `user` (so they may connect it to Salesforce too; the
+    narrower roles are tested in tests/accounts)."""
     event = EventFactory()
-    event_give(event=event, user=user, role=Role.ORGANIZER)
+    event_give(event=event, user=user, role=Role.ADMIN)
     return event
 
 

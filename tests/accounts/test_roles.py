@@ -11,7 +11,7 @@ from accounts.services import event_give, membership_grant
 from tests.factories import EventFactory, ParticipantFactory, ParticipantFieldFactory, UserFactory
 
 # What each endpoint needs, from its namespace and name (the predicate its view passes to the selector).
-SALESFORCE, SETTINGS, EXPORT = "salesforce", "settings", "export"
+SALESFORCE, SETTINGS, EXPORT, CONNECTIONS = "salesforce", "settings", "export", "connections"
 PARTICIPANTS, ACCOUNT = "participants", "account"
 # Endpoints open to the public (the registration page) are not the back-office's.
 PUBLIC = ("events:registration",)
@@ -40,6 +40,8 @@ IDS = [name for name, _ in ENDPOINTS]
 
 def needs(name: str) -> str:
     namespace, view = name.split(":")
+    if name in ("connector:connection_save", "connector:login_start", "connector:disconnect"):
+        return CONNECTIONS
     if namespace in ("connector", "sync"):
         return SALESFORCE
     if namespace == "accounts":
@@ -53,7 +55,7 @@ def needs(name: str) -> str:
 
 # What each role may do on an event given to it (admins: every event of their account).
 ALLOWED = {
-    "admin": {SALESFORCE, SETTINGS, EXPORT, PARTICIPANTS, ACCOUNT},
+    "admin": {CONNECTIONS, SALESFORCE, SETTINGS, EXPORT, PARTICIPANTS, ACCOUNT},
     "organizer": {SALESFORCE, SETTINGS, EXPORT, PARTICIPANTS, ACCOUNT},
     "staff": {PARTICIPANTS, ACCOUNT},
     "staff_who_may_export": {PARTICIPANTS, EXPORT, ACCOUNT},
@@ -103,7 +105,7 @@ def _login(client, role: str, event) -> None:
 
 def test_the_walk_finds_every_part_of_the_back_office():
     kinds = {needs(name) for name, _ in ENDPOINTS}
-    assert kinds == {SALESFORCE, SETTINGS, EXPORT, PARTICIPANTS, ACCOUNT}
+    assert kinds == {CONNECTIONS, SALESFORCE, SETTINGS, EXPORT, PARTICIPANTS, ACCOUNT}
     names = set(IDS)
     assert {"connector:salesforce", "sync:force_sync", "events:participant_list"} <= names
     assert {"events:participant_export", "events:field_list", "accounts:account_detail"} <= names

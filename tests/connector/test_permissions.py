@@ -62,7 +62,7 @@ def test_other_events_member_sees_what_a_missing_event_shows(stranger, event, na
         assert response.status_code in (404, 405) and response.status_code == missing.status_code
         statuses.append(response.status_code)
     assert 404 in statuses
-    assert not SalesforceConnection.objects.filter(event=event).exists()
+    assert not SalesforceConnection.objects.filter(setups__event=event).exists()
     assert not SalesforceSetup.objects.filter(event=event).exists()
 
 
@@ -84,7 +84,7 @@ def test_a_callback_for_another_users_pending_login_is_refused(client, event, em
     client.logout()
     client.login(username=other.username, password=PASSWORD)
     assert client.get("/salesforce/oauth/callback/", query).status_code == 400
-    assert not SalesforceConnection.objects.get(event=event).refresh_token
+    assert not SalesforceConnection.objects.get(setups__event=event).refresh_token
     assert oauth.SESSION_KEY not in client.session or not client.session[oauth.SESSION_KEY]
 
 

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
+from accounts.models import Role
 from accounts.services import event_give
 from events.fields import FieldType
 from events.models import SyncState
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.e2e
 def organizer_event(transactional_db):
     user = UserFactory(username="claire")
     event = EventFactory(name="Salesforce World Tour Paris 2026", slug="world-tour-paris")
-    event_give(event=event, user=user)
+    event_give(event=event, user=user, role=Role.ADMIN)
     ParticipantFieldFactory(
         event=event,
         key="ticket",

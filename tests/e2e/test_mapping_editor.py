@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from accounts.models import Role
 from accounts.services import event_give
 from connector.models import SalesforceSetup
 from events.fields import FieldType
@@ -26,7 +27,7 @@ def connected_organizer(transactional_db, salesforce_emulator, live_server, sett
     settings.SITE_URL = "http://127.0.0.1:8000"  # a callback URL of the emulator's demo connected app
     user = UserFactory(username="claire")
     event = EventFactory(name="World Tour Paris", slug="world-tour-paris")
-    event_give(event=event, user=user)
+    event_give(event=event, user=user, role=Role.ADMIN)
     for key, label, kind in [
         ("diet", "Diet", FieldType.TEXT),
         ("score", "Score", FieldType.NUMBER),

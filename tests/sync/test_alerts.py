@@ -6,7 +6,7 @@ from django.core.cache import cache
 
 from accounts.models import Role
 from accounts.services import event_give
-from connector.models import SalesforceConnection
+from connector.models import SalesforceConnection, SalesforceSetup
 from connector.salesforce.refresh import connection_mark_needs_login
 from sync.services import event_halt, event_pause
 from tests.factories import EventFactory, UserFactory
@@ -40,9 +40,17 @@ def test_a_pause_for_the_api_limit_emails_once_however_often_it_pauses(organized
     assert "resumes by itself" in mail.outbox[0].body
 
 
-def test_a_connection_that_needs_a_new_login_emails_once(organized_event):
-    connection = SalesforceConnection.objects.create(event=organized_event, is_active=True)
+def test_a_connection_that_needs_a_new_login_emails_once_for_every_event_using_it(organized_event):
+    connection = SalesforceConnection.objects.create(account=organized_event.account)
+    second = EventFactory(name="Forum", account=organized_event.account)
+    cache.delete(f"sync:alert:{second.pk}:needs_login")
+    event_give(event=second, user=UserFactory(email="sam@example.org"), role=Role.ORGANIZER)
+    for event in (organized_event, second):
+        SalesforceSetup.objects.create(event=event, is_active=True, connection=connection)
     for _ in range(2):
         connection_mark_needs_login(connection_id=connection.pk, reason="invalid_grant: token expired")
-    assert [m.subject for m in mail.outbox] == ["[Summit] Salesforce needs a new login"]
+    assert sorted((m.subject, tuple(m.to)) for m in mail.outbox) == [
+        ("[Forum] Salesforce needs a new login", ("sam@example.org",)),
+        ("[Summit] Salesforce needs a new login", ("claire@example.org",)),
+    ]
     assert "SALESFORCE LOGIN" in mail.outbox[0].body and "invalid_grant" in mail.outbox[0].body
