@@ -26,8 +26,8 @@ DEMO_EVENT_NAME = "Salesforce World Tour Paris 2026"
 # The demo account owns both demo events, so one Salesforce connection of the account serves both.
 DEMO_ACCOUNT_SLUG = "world-tour"
 DEMO_ACCOUNT_NAME = "World Tour Events"
-DEMO_SECOND_EVENT_SLUG = "world-tour-london"
-DEMO_SECOND_EVENT_NAME = "Salesforce World Tour London 2026"
+DEMO_SECOND_EVENT_SLUG = "webinar-series"
+DEMO_SECOND_EVENT_NAME = "Webinar Series 2026"
 DEMO_SECOND_EVENT_PARTICIPANTS = 20
 # Rows per INSERT: large enough for speed at 100,000 rows, small enough for SQLite's variable limit.
 SEED_BATCH_SIZE = 1000
@@ -192,7 +192,7 @@ def demo_seed(*, participants: int = 50) -> DemoResult:
             "name": DEMO_SECOND_EVENT_NAME,
             "starts_on": dt.date(2026, 9, 24),
             "ends_on": dt.date(2026, 9, 24),
-            "location": "ExCeL London",
+            "location": "Online",
         },
     )
     second.members.add(user)
