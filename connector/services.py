@@ -213,11 +213,16 @@ def _same_user_connection(
     return existing
 
 
-@sensitive_variables()
 def connection_disconnect(*, event: Event) -> str:
-    """Revoke the tokens in Salesforce and forget them here. Returns a warning when revoking failed (the
-    tokens are forgotten all the same: the organizer asked to cut the link)."""
-    connection = connection_get_or_create(event=event)
+    """Disconnect the connection the event uses (every event using it stops: see `connection_cut`)."""
+    return connection_cut(connection=connection_get_or_create(event=event))
+
+
+@sensitive_variables()
+def connection_cut(*, connection: SalesforceConnection) -> str:
+    """Revoke the tokens in Salesforce and forget them here: every event using the connection stops sending
+    until an admin logs in again. Returns a warning when revoking failed (the tokens are forgotten all the
+    same: the admin asked to cut the link)."""
     warning = ""
     if connection.refresh_token:
         try:

@@ -1,10 +1,16 @@
 from django.urls import path
 
-from connector import setup_views, views
+from connector import account_views, setup_views, views
 
 app_name = "connector"
 _sf = "events/<slug:slug>/integrations/salesforce/"
 urlpatterns = [
+    path("account/<slug:account>/salesforce/", account_views.account_salesforce, name="account_salesforce"),
+    path(
+        "account/<slug:account>/salesforce/connections/<int:pk>/disconnect/",
+        account_views.account_connection_disconnect,
+        name="account_connection_disconnect",
+    ),
     path("events/<slug:slug>/integrations/", views.integrations, name="integrations"),
     # The callback URL registered in the connected app: fixed, the event comes from the pending state.
     path("salesforce/oauth/callback/", views.oauth_callback, name="oauth_callback"),

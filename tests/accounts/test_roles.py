@@ -8,10 +8,12 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from accounts.models import Role
 from accounts.services import event_give, membership_grant
+from connector.models import SalesforceConnection
 from tests.factories import EventFactory, ParticipantFactory, ParticipantFieldFactory, UserFactory
 
 # What each endpoint needs, from its namespace and name (the predicate its view passes to the selector).
 SALESFORCE, SETTINGS, EXPORT, CONNECTIONS = "salesforce", "settings", "export", "connections"
+ACCOUNT_ADMIN = "account_admin"
 PARTICIPANTS, ACCOUNT = "participants", "account"
 # Endpoints open to the public (the registration page) are not the back-office's.
 PUBLIC = ("events:registration",)
@@ -35,6 +37,7 @@ def back_office_endpoints() -> list[tuple[str, tuple[str, ...]]]:
 
 
 ENDPOINTS = back_office_endpoints()
+ENDPOINT_PARAMS = ENDPOINTS
 IDS = [name for name, _ in ENDPOINTS]
 
 
@@ -42,6 +45,8 @@ def needs(name: str) -> str:
     namespace, view = name.split(":")
     if name in ("connector:connection_save", "connector:login_start", "connector:disconnect"):
         return CONNECTIONS
+    if namespace == "connector" and "account" in dict(ENDPOINT_PARAMS)[name]:
+        return ACCOUNT_ADMIN
     if namespace in ("connector", "sync"):
         return SALESFORCE
     if namespace == "accounts":
@@ -55,7 +60,7 @@ def needs(name: str) -> str:
 
 # What each role may do on an event given to it (admins: every event of their account).
 ALLOWED = {
-    "admin": {CONNECTIONS, SALESFORCE, SETTINGS, EXPORT, PARTICIPANTS, ACCOUNT},
+    "admin": {ACCOUNT_ADMIN, CONNECTIONS, SALESFORCE, SETTINGS, EXPORT, PARTICIPANTS, ACCOUNT},
     "organizer": {SALESFORCE, SETTINGS, EXPORT, PARTICIPANTS, ACCOUNT},
     "staff": {PARTICIPANTS, ACCOUNT},
     "staff_who_may_export": {PARTICIPANTS, EXPORT, ACCOUNT},
@@ -70,6 +75,7 @@ def target(db):
         "event": event,
         "participant": ParticipantFactory(event=event),
         "field": ParticipantFieldFactory(event=event),
+        "connection": SalesforceConnection.objects.create(account=event.account),
     }
 
 
@@ -78,11 +84,17 @@ def _url(name: str, params: tuple[str, ...], target: dict, *, slug: str | None =
     values = {
         "slug": slug or event.slug,
         "account": slug or event.account.slug,
-        "pk": target["field"].pk if name.startswith("events:field_") else target["participant"].pk,
+        "pk": _pk(name, target),
         "fmt": "csv",
         "kind": "lead",
     }
     return reverse(name, kwargs={p: values[p] for p in params})
+
+
+def _pk(name: str, target: dict) -> int:
+    if name.startswith("events:field_"):
+        return target["field"].pk
+    return target["connection"].pk if name.startswith("connector:") else target["participant"].pk
 
 
 def _statuses(client, url: str) -> list[int]:
@@ -105,7 +117,7 @@ def _login(client, role: str, event) -> None:
 
 def test_the_walk_finds_every_part_of_the_back_office():
     kinds = {needs(name) for name, _ in ENDPOINTS}
-    assert kinds == {CONNECTIONS, SALESFORCE, SETTINGS, EXPORT, PARTICIPANTS, ACCOUNT}
+    assert kinds == {ACCOUNT_ADMIN, CONNECTIONS, SALESFORCE, SETTINGS, EXPORT, PARTICIPANTS, ACCOUNT}
     names = set(IDS)
     assert {"connector:salesforce", "sync:force_sync", "events:participant_list"} <= names
     assert {"events:participant_export", "events:field_list", "accounts:account_detail"} <= names
@@ -134,7 +146,7 @@ def test_an_outsider_sees_what_a_missing_event_or_account_shows(client, target, 
     assert 404 in statuses and statuses == missing
 
 
-EVENT_ENDPOINTS = [e for e in ENDPOINTS if needs(e[0]) != ACCOUNT]
+EVENT_ENDPOINTS = [e for e in ENDPOINTS if needs(e[0]) not in (ACCOUNT, ACCOUNT_ADMIN)]
 
 
 @pytest.mark.parametrize(("name", "params"), EVENT_ENDPOINTS, ids=[name for name, _ in EVENT_ENDPOINTS])
