@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -121,8 +122,26 @@ def deactivate(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def salesforce(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
+    """The setup screen; staff, who may not change Salesforce settings, see the tile read-only."""
+    event = event_get_for_user(user=request.user, slug=slug)
+    if not can_manage_salesforce(request.user, event):
+        return render(request, "connector/salesforce_readonly.html", readonly_context(event))
     return render(request, "connector/salesforce.html", setup_context(request, event))
+
+
+def readonly_context(event: Event) -> dict[str, Any]:
+    """What staff see of the tile: its state, the connection's name, the campaign and statuses, and how
+    many participants are synced, pending or failed; no secret, no form."""
+    setup = setup_or_default(event=event)
+    counts = dict(event.participants.values_list("salesforce_sync_state").annotate(n=Count("pk")))
+    return {
+        "event": event,
+        "section": "salesforce",
+        "state": tile_state(event),
+        "connection": connection_or_default(event=event),
+        "setup": setup,
+        "counts": counts,
+    }
 
 
 @login_required

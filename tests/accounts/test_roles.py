@@ -14,6 +14,7 @@ from tests.factories import EventFactory, ParticipantFactory, ParticipantFieldFa
 # What each endpoint needs, from its namespace and name (the predicate its view passes to the selector).
 SALESFORCE, SETTINGS, EXPORT, CONNECTIONS = "salesforce", "settings", "export", "connections"
 ACCOUNT_ADMIN = "account_admin"
+TILE = "tile"  # the tile's page: read-only for staff
 PARTICIPANTS, ACCOUNT = "participants", "account"
 # Endpoints open to the public (the registration page) are not the back-office's.
 PUBLIC = ("events:registration",)
@@ -47,6 +48,8 @@ def needs(name: str) -> str:
         return CONNECTIONS
     if namespace == "connector" and "account" in dict(ENDPOINT_PARAMS)[name]:
         return ACCOUNT_ADMIN
+    if name == "connector:salesforce":
+        return TILE
     if namespace in ("connector", "sync"):
         return SALESFORCE
     if namespace == "accounts":
@@ -60,10 +63,10 @@ def needs(name: str) -> str:
 
 # What each role may do on an event given to it (admins: every event of their account).
 ALLOWED = {
-    "admin": {ACCOUNT_ADMIN, CONNECTIONS, SALESFORCE, SETTINGS, EXPORT, PARTICIPANTS, ACCOUNT},
-    "organizer": {SALESFORCE, SETTINGS, EXPORT, PARTICIPANTS, ACCOUNT},
-    "staff": {PARTICIPANTS, ACCOUNT},
-    "staff_who_may_export": {PARTICIPANTS, EXPORT, ACCOUNT},
+    "admin": {ACCOUNT_ADMIN, CONNECTIONS, TILE, SALESFORCE, SETTINGS, EXPORT, PARTICIPANTS, ACCOUNT},
+    "organizer": {TILE, SALESFORCE, SETTINGS, EXPORT, PARTICIPANTS, ACCOUNT},
+    "staff": {TILE, PARTICIPANTS, ACCOUNT},
+    "staff_who_may_export": {TILE, PARTICIPANTS, EXPORT, ACCOUNT},
 }
 
 
@@ -117,7 +120,7 @@ def _login(client, role: str, event) -> None:
 
 def test_the_walk_finds_every_part_of_the_back_office():
     kinds = {needs(name) for name, _ in ENDPOINTS}
-    assert kinds == {ACCOUNT_ADMIN, CONNECTIONS, SALESFORCE, SETTINGS, EXPORT, PARTICIPANTS, ACCOUNT}
+    assert kinds == {ACCOUNT_ADMIN, CONNECTIONS, TILE, SALESFORCE, SETTINGS, EXPORT, PARTICIPANTS, ACCOUNT}
     names = set(IDS)
     assert {"connector:salesforce", "sync:force_sync", "events:participant_list"} <= names
     assert {"events:participant_export", "events:field_list", "accounts:account_detail"} <= names

@@ -98,3 +98,16 @@ def test_an_organizer_cannot_open_the_accounts_salesforce_page(client, connected
     client.force_login(organizer)
     page = reverse("connector:account_salesforce", args=[connected.account.slug])
     assert client.get(page).status_code == 403
+
+
+def test_staff_see_the_tile_read_only_without_forms_or_secrets(client, connected):
+    event = connected.setups.get().event
+    staff = UserFactory()
+    event_give(event=event, user=staff, role=Role.STAFF)
+    ParticipantFactory.create_batch(3, event=event, salesforce_sync_state=SyncState.SYNCED)
+    client.force_login(staff)
+    page = client.get(reverse("connector:salesforce", args=[event.slug])).content.decode()
+    assert f"Connected as {connected.username}" in page and "3 synced · 0 pending · 0 failed" in page
+    assert "<form" not in page.split('<main class="content">')[1].split("</main>")[0]
+    assert connected.consumer_key not in page and connected.consumer_secret not in page
+    assert client.post(reverse("connector:activate", args=[event.slug])).status_code == 403
