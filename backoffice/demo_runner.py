@@ -21,6 +21,8 @@ WEB_ADDRESS = os.environ.get("WEB_ADDRESS", "127.0.0.1:8000")
 EMULATOR_PORT = int(os.environ.get("EMULATOR_PORT", "8443"))
 EMBEDDED_REDIS_PORT = int(os.environ.get("EMBEDDED_REDIS_PORT", "6390"))
 DEMO_LOGIN = ("organizer", "demo-organizer")
+# The emulator's demo connected app (salesforce_emulator/orgs/demo.json).
+DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET = "demo-consumer-key", "demo-consumer-secret"
 
 
 def manage(*args: str, env: dict | None = None) -> None:
@@ -45,6 +47,16 @@ def _start_redis() -> subprocess.Popen:
     return start_embedded_redis(port=EMBEDDED_REDIS_PORT, own_session=True).process
 
 
+def emulator_command(env: dict, cert_dir: Path) -> list[str]:
+    """The emulator, whose demo connected app also accepts this back-office's own callback URL: the demo's
+    OAuth works whatever WEB_ADDRESS (or SITE_URL) says, not only on port 8000."""
+    callback = f"{env['SITE_URL'].rstrip('/')}/salesforce/oauth/callback/"
+    return [sys.executable, "manage.py", "run_salesforce_emulator", "--port", str(EMULATOR_PORT),
+            "--data", str(cert_dir / "org.sqlite3"), "--cert-dir", str(cert_dir),
+            "--consumer-key", DEMO_CONSUMER_KEY, "--consumer-secret", DEMO_CONSUMER_SECRET,
+            "--callback-url", callback]
+
+
 def _start_demo(supervisor: Supervisor, env: dict) -> None:
     cert_dir = VAR / "emulator"
     emulator_url = f"https://127.0.0.1:{EMULATOR_PORT}"
@@ -52,11 +64,7 @@ def _start_demo(supervisor: Supervisor, env: dict) -> None:
     env.setdefault("SALESFORCE_EXTRA_LOGIN_HOSTS", emulator_url)
     env.setdefault("SITE_URL", f"http://{WEB_ADDRESS}")
     env.setdefault("DEBUG", "true")
-    emulator = supervisor.add("Salesforce emulator", lambda: spawn(
-        [sys.executable, "manage.py", "run_salesforce_emulator", "--port", str(EMULATOR_PORT),
-         "--data", str(cert_dir / "org.sqlite3"), "--cert-dir", str(cert_dir)],
-        env,
-    ))
+    emulator = supervisor.add("Salesforce emulator", lambda: spawn(emulator_command(env, cert_dir), env))
     wait_for_file(cert_dir / "ca.pem", emulator.process)
     supervisor.add("Celery worker", lambda: spawn(
         [sys.executable, "-m", "celery", "-A", "backoffice", "worker", "--beat", "--loglevel=INFO",
@@ -72,7 +80,7 @@ def _start_demo(supervisor: Supervisor, env: dict) -> None:
         f"   (log in as {DEMO_LOGIN[0]} / {DEMO_LOGIN[1]})\n"
         f"  Salesforce emulator:  {emulator_url}/   (org login demo@emulator.example / demo1234)\n"
         f"  Connect the demo event: Third-party tools integration → Salesforce, Consumer Key\n"
-        f"  demo-consumer-key, Consumer Secret demo-consumer-secret, login host {emulator_url};\n"
+        f"  {DEMO_CONSUMER_KEY}, Consumer Secret {DEMO_CONSUMER_SECRET}, login host {emulator_url};\n"
         f"  campaign “World Tour Paris 2026”, statuses Registered / Attended, then CHECK SETUP and\n"
         f"  FORCE SYNCHRONIZATION (README.md, “The demo, step by step”).\n"
         f"  A process that exits is started again; Ctrl-C stops everything.\n",

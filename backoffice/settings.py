@@ -133,6 +133,12 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="registration@localhost")
 
+# Exports (events/export_jobs.py): above this many rows the export is written by a worker with a progress
+# page (no web request waits for a large file); the file is kept this long for the person who asked.
+EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=5_000)
+EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)
+EXPORT_DIR = env("EXPORT_DIR", default=str(VAR_DIR / "exports"))
+
 # Imports are bounded before and while they are read (events/importing.py): the upload's size, the size
 # an .xlsx unzips to (from its zip directory, before anything is decompressed), the participant rows, and
 # the problems listed (reading stops there).
@@ -254,5 +260,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # axes logs every login at INFO; its lockouts and failures are WARNING.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

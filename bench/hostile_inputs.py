@@ -1,6 +1,6 @@
 """Hostile inputs against the back-office: the time, peak memory and answer of each; prints one JSON line.
 
-    .venv/bin/python bench/hostile_inputs.py [--project PATH] [--timeout SECONDS] [CASE ...]
+    .venv/bin/python bench/hostile_inputs.py [--project PATH [--python PATH]] [--timeout SECONDS] [CASE ...]
 
 Each case runs in its own child process (so its peak memory, ru_maxrss minus the child's own after set-up
 and one warm-up request per page, is its own) on a throw-away SQLite database in a temporary directory,
@@ -8,13 +8,15 @@ through django.test.Client: the public registration page, the participant import
 grid search and the login.
 A child is stopped after --timeout seconds (reported as "timeout") and limited to 3 GB of address space
 (a MemoryError is reported as such). `--project` runs the same cases against another checkout of this
-project with that checkout's virtualenv (e.g. the code before a change), without writing into it: the
+project with that checkout's virtualenv or --python (e.g. the code before a change, exported with
+`git archive COMMIT | tar -x -C /tmp/before`), without writing into it: the
 database, the secrets and the cache live in the temporary directory and the environment."""
 
 import argparse
 import io
 import json
 import os
+import pickle
 import resource
 import subprocess
 import sys
@@ -209,8 +211,8 @@ def child(project: Path, work: Path, name: str) -> None:
     _setup(project, work)
     user, event = _fixtures()
     _warm_up(user, event)
-    kind, factory = CASES[name]
-    payload = factory()
+    kind, _ = CASES[name]
+    payload = pickle.loads((work / "payload.pickle").read_bytes())  # made by the parent: not counted here
     from events.models import Participant
 
     saved_before = Participant.objects.count()
@@ -233,6 +235,7 @@ def child(project: Path, work: Path, name: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--project", type=Path, default=ROOT)
+    parser.add_argument("--python", type=Path, help="the interpreter (default: the project's .venv)")
     parser.add_argument("--timeout", type=float, default=60)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
@@ -242,10 +245,11 @@ def main() -> None:
     if args.child:
         child(project, args.work, args.child)
         return
-    python = project / ".venv" / "bin" / "python"
+    python = args.python or project / ".venv" / "bin" / "python"
     results = {}
     with tempfile.TemporaryDirectory(prefix="hostile-") as work:
         for name in args.cases or list(CASES):
+            (Path(work) / "payload.pickle").write_bytes(pickle.dumps(CASES[name][1]()))
             command = [str(python), __file__, "--project", str(project), "--work", work, "--child", name]
             print(f"[bench/hostile_inputs] {name}", file=sys.stderr, flush=True)
             try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
-from connector.models import LoginHost, SalesforceConnection
+from connector.models import DuplicateMatchAction, LoginHost, SalesforceConnection
 from connector.salesforce import oauth
 
 SECRET_SET_PLACEHOLDER = "set — leave blank to keep it"
@@ -102,6 +102,12 @@ class OptionsForm(forms.Form):
     allow_data_update = forms.BooleanField(required=False, label="Allow contacts or leads data update")
     default_company = forms.CharField(
         max_length=255, required=False, label="Company for new Leads without one"
+    )
+    duplicate_match_action = forms.ChoiceField(
+        choices=DuplicateMatchAction.choices,
+        initial=DuplicateMatchAction.LINK,
+        widget=forms.RadioSelect,
+        label="When Salesforce's duplicate rules match another record",
     )
 
 

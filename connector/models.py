@@ -69,6 +69,13 @@ class SalesforceConnection(models.Model):
         return self.health == ConnectionHealth.CONNECTED and bool(self.refresh_token)
 
 
+class DuplicateMatchAction(models.TextChoices):
+    """What the sync does when Salesforce's duplicate rules match a person it is about to create."""
+
+    LINK = "link", "Link the participant to the matched record"
+    CREATE = "create", "Create the new record anyway"
+
+
 class SalesforceSetup(models.Model):
     """What the organizer configured on the tile: campaign, statuses, options and field mappings."""
 
@@ -85,6 +92,9 @@ class SalesforceSetup(models.Model):
     allow_creating_leads = models.BooleanField(default=True)
     allow_data_update = models.BooleanField(default=False)
     default_company = models.CharField(max_length=255, blank=True, default="Unknown")
+    duplicate_match_action = models.CharField(
+        max_length=10, choices=DuplicateMatchAction.choices, default=DuplicateMatchAction.LINK
+    )
     contact_mapping = models.JSONField(default=dict, blank=True)
     lead_mapping = models.JSONField(default=dict, blank=True)
     campaign_member_mapping = models.JSONField(default=dict, blank=True)

@@ -16,7 +16,7 @@ from django.views.decorators.debug import sensitive_variables
 from connector.campaigns import CampaignLookup, campaign_find_by_name
 from connector.describe import describe_compact
 from connector.mapping_validation import MappingReport, mapping_validate
-from connector.models import ConnectionHealth, SalesforceConnection, SalesforceSetup
+from connector.models import ConnectionHealth, DuplicateMatchAction, SalesforceConnection, SalesforceSetup
 from connector.salesforce import oauth
 from connector.salesforce.client import client_for_connection
 from connector.salesforce.errors import AuthorizationRevoked, RequestRefused, SalesforceError, TransientError
@@ -292,14 +292,22 @@ def setup_statuses_set(*, event: Event, registered_status: str, came_status: str
 
 
 def setup_options_set(
-    *, event: Event, allow_creating_leads: bool, allow_data_update: bool, default_company: str
+    *,
+    event: Event,
+    allow_creating_leads: bool,
+    allow_data_update: bool,
+    default_company: str,
+    duplicate_match_action: str = DuplicateMatchAction.LINK,
 ) -> SalesforceSetup:
     setup = setup_get_or_create(event=event)
     setup.allow_creating_leads = allow_creating_leads
     setup.allow_data_update = allow_data_update
     setup.default_company = default_company.strip()
+    setup.duplicate_match_action = DuplicateMatchAction(duplicate_match_action)
     _setup_changed(
-        setup, ["allow_creating_leads", "allow_data_update", "default_company"], needs_check=False
+        setup,
+        ["allow_creating_leads", "allow_data_update", "default_company", "duplicate_match_action"],
+        needs_check=False,
     )
     return setup
 

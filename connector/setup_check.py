@@ -15,7 +15,7 @@ from connector.describe import describe_compact, required_on_create
 from connector.mapping_validation import DEFAULT_FIELDS
 from connector.models import SalesforceSetup
 from connector.salesforce.client import SalesforceClient, client_for_connection
-from connector.salesforce.errors import SalesforceError
+from connector.salesforce.errors import RequestRefused, SalesforceError
 from connector.selectors import estimated_api_calls
 from connector.services import connection_get_or_create, mappings_validate, setup_get_or_create
 from connector.setup_conf import MAPPED_OBJECTS
@@ -38,6 +38,11 @@ class SetupCheck:
         return not self.errors
 
 
+# Reading CampaignMemberStatus needs the user's Marketing User flag; without it the query is refused as for
+# an object the user cannot see (INVALID_TYPE) or for lack of rights.
+NOT_A_MARKETING_USER = frozenset({"INVALID_TYPE", "INSUFFICIENT_ACCESS_OR_READONLY", "INSUFFICIENT_ACCESS"})
+
+
 def _check_campaign(check: SetupCheck, client: SalesforceClient, setup: SalesforceSetup) -> None:
     if not setup.campaign_id:
         check.errors.append("No campaign is set.")
@@ -45,7 +50,18 @@ def _check_campaign(check: SetupCheck, client: SalesforceClient, setup: Salesfor
     if campaign_get(client=client, campaign_id=setup.campaign_id) is None:
         check.errors.append(f"The campaign {setup.campaign_id} no longer exists in Salesforce.")
         return
-    labels = {s.label for s in campaign_statuses(client=client, campaign_id=setup.campaign_id)}
+    try:
+        labels = {s.label for s in campaign_statuses(client=client, campaign_id=setup.campaign_id)}
+    except RequestRefused as exc:
+        if exc.code not in NOT_A_MARKETING_USER:
+            raise
+        username = client.connection.username or "connected"
+        check.errors.append(
+            f"The Salesforce user {username} is not a Marketing User, so Salesforce does not let it read the "
+            "campaign's member statuses. In Salesforce Setup → Users, edit that user and tick “Marketing "
+            "User”, then run CHECK SETUP again."
+        )
+        return
     for what, status in (("Registered = True", setup.registered_status), ("Came = True", setup.came_status)):
         if not status:
             check.errors.append(f"No campaign member status is chosen for “{what}”.")

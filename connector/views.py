@@ -63,6 +63,7 @@ def setup_context(request: HttpRequest, event: Event, **extra: Any) -> dict[str,
                 "allow_creating_leads": setup.allow_creating_leads,
                 "allow_data_update": setup.allow_data_update,
                 "default_company": setup.default_company,
+                "duplicate_match_action": setup.duplicate_match_action,
             }
         ),
         "mapping_texts": {

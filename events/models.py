@@ -114,3 +114,44 @@ class Participant(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class ExportState(models.TextChoices):
+    QUEUED = "queued", "Waiting for a worker"
+    RUNNING = "running", "Being written"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class ExportJob(models.Model):
+    """An export of the grid too large for one web request, written by a worker (events.export_jobs); its
+    file is kept for EXPORT_KEEP_HOURS, for the person who asked for it."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="export_jobs")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    fmt = models.CharField(max_length=4)
+    # The grid's validated filters (events.selectors.ParticipantFilters, dates as ISO strings).
+    filters = models.JSONField(default=dict)
+    state = models.CharField(max_length=10, choices=ExportState.choices, default=ExportState.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    written = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=200)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_state_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.state == ExportState.READY:
+            return 100
+        return min(99, self.written * 100 // self.total) if self.total else 0
+
+    @property
+    def is_done(self) -> bool:
+        return self.state in (ExportState.READY, ExportState.FAILED)

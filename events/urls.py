@@ -24,6 +24,12 @@ urlpatterns = [
         views.participant_export,
         name="participant_export",
     ),
+    path("events/<slug:slug>/exports/<int:pk>/", views.export_job, name="export_job"),
+    path(
+        "events/<slug:slug>/exports/<int:pk>/download/",
+        views.export_job_download,
+        name="export_job_download",
+    ),
     path("events/<slug:slug>/fields/", views_fields.field_list, name="field_list"),
     path("events/<slug:slug>/fields/<int:pk>/", views_fields.field_edit, name="field_edit"),
     path("events/<slug:slug>/fields/<int:pk>/delete/", views_fields.field_delete, name="field_delete"),

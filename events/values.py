@@ -145,6 +145,20 @@ def value_parse(spec: FieldSpec, raw: Any) -> Any:
     return text
 
 
+def value_cell(spec: FieldSpec, value: Any) -> Any:
+    """A stored value as a typed spreadsheet cell: numbers, dates and booleans stay what they are (Excel
+    sorts and filters them as such), lists are joined, None is an empty cell; `value_parse` reads them
+    back."""
+    if isinstance(value, list):
+        return f"{MULTI_SEPARATOR} ".join(str(item) for item in value)
+    if spec.type == FieldType.DATE and isinstance(value, str) and value:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value  # stored before dates were checked: shown as it is
+    return value
+
+
 def value_display(spec: FieldSpec, value: Any) -> Any:
     """A stored value as a flat cell for exports: lists joined, booleans as yes/no, None as empty."""
     if value is None:

@@ -2,12 +2,13 @@
 form, check-in, import. Thin: each view resolves the event through `event_get_for_user` (404 for a
 non-member), validates with a form and calls one service or selector."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,10 +17,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import can_export_personal_data
 from events import services
-from events.exporting import export_response
+from events.export_jobs import export_job_get, export_job_path
+from events.export_queue import export_job_start
+from events.exporting import CONTENT_TYPES, export_response
 from events.forms import GridFilterForm, ImportForm, ParticipantForm
 from events.importing import UnreadableFile, import_parse
-from events.models import SyncState
+from events.models import ExportState, SyncState
 from events.selectors import (
     event_fields,
     event_get_for_user,
@@ -109,9 +112,41 @@ def participant_export(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
         # Exporting something other than what the user asked for would mislead: show the errors.
         messages.error(request, "Fix the filters before exporting.")
         return redirect(f"{reverse('events:participant_list', args=[slug])}?{request.GET.urlencode()}")
-    queryset = participants_filtered(event=event, filters=form.filters())
+    filters = form.filters()
+    queryset = participants_filtered(event=event, filters=filters)
     filename = f"{event.slug}-participants-{timezone.localdate():%Y-%m-%d}"
+    total = queryset.count()
+    if total > settings.EXPORT_BACKGROUND_ROWS:
+        job = export_job_start(
+            event=event, user=request.user, fmt=fmt, filters=filters, total=total, file_name=filename
+        )
+        return redirect("events:export_job", slug=slug, pk=job.pk)
     return export_response(fmt=fmt, specs=event_fields(event=event), queryset=queryset, filename=filename)
+
+
+@login_required
+@require_GET
+def export_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A background export's progress (htmx polls its partial) and, once ready, its download link."""
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_export_personal_data)
+    job = export_job_get(event=event, user=request.user, pk=pk)
+    keep_hours = settings.EXPORT_KEEP_HOURS
+    context = {"event": event, "section": "participants", "job": job, "keep_hours": keep_hours}
+    if request.htmx:
+        return render(request, "events/_export_job.html", context)
+    return render(request, "events/export_job.html", context)
+
+
+@login_required
+@require_GET
+def export_job_download(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_export_personal_data)
+    job = export_job_get(event=event, user=request.user, pk=pk)
+    path = export_job_path(job)
+    if job.state != ExportState.READY or not path.exists():
+        raise Http404("This export is not ready.")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=job.file_name,
+                        content_type=CONTENT_TYPES[job.fmt])
 
 
 @login_required

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from salesforce_emulator import conversions
 from salesforce_emulator.api import errors_response
+from salesforce_emulator.errors import RecordError
 from salesforce_emulator.faults import FAULT_KEYS
 from salesforce_emulator.wire import Request, Response, json_response
 
 SETTING_KEYS = (
     "duplicate_rules",
     "campaign_member_status_policy",
+    "converted_lead_members",
+    "non_marketing_users",
+    "member_copies",
     "refresh_token_rotation",
     "daily_api_limit",
     "session_timeout",
@@ -38,6 +43,8 @@ def handle(emulator: Any, request: Request, action: str) -> Response:
             200,
             {"access_token": emulator.issue_token(body.get("username")), "instance_url": emulator.base_url},
         )
+    if action in ("convert", "merge") and request.method == "POST":
+        return _org_change(emulator, action, request)
     if action.startswith("records/") and request.method == "GET":
         try:
             rows = emulator.records(action.removeprefix("records/"), request.arg("include_deleted") == "true")
@@ -45,6 +52,22 @@ def handle(emulator: Any, request: Request, action: str) -> Response:
             return errors_response(404, "NOT_FOUND", str(exc))
         return json_response(200, rows)
     return errors_response(404, "NOT_FOUND", "The requested resource does not exist")
+
+
+def _org_change(emulator: Any, action: str, request: Request) -> Response:
+    """What an admin does in the org meanwhile: convert a Lead, merge records."""
+    body = request.json() or {}
+    try:
+        if action == "convert":
+            result = conversions.convert_lead(
+                emulator, str(body.get("lead_id") or ""), account_id=str(body.get("account_id") or "")
+            )
+            return json_response(200, result)
+        losers = [str(i) for i in body.get("loser_ids") or []]
+        conversions.merge(emulator, str(body.get("master_id") or ""), losers)
+        return json_response(200, {"merged": True})
+    except RecordError as error:
+        return json_response(error.status, [error.single()])
 
 
 def apply(emulator: Any, values: dict[str, Any]) -> None:
@@ -57,7 +80,14 @@ def apply(emulator: Any, values: dict[str, Any]) -> None:
     emulator.org.settings.update(
         {
             k: values[k]
-            for k in ("duplicate_rules", "campaign_member_status_policy", "code_ttl_seconds")
+            for k in (
+                "duplicate_rules",
+                "campaign_member_status_policy",
+                "converted_lead_members",
+                "non_marketing_users",
+                "member_copies",
+                "code_ttl_seconds",
+            )
             if k in values
         }
     )
@@ -84,6 +114,9 @@ def state(emulator: Any) -> dict[str, Any]:
         "settings": {
             "duplicate_rules": settings.duplicate_rules,
             "campaign_member_status_policy": settings.campaign_member_status_policy,
+            "converted_lead_members": settings.converted_lead_members,
+            "non_marketing_users": list(settings.non_marketing_users),
+            "member_copies": settings.member_copies,
             "refresh_token_rotation": any(a.refresh_token_rotation for a in emulator.org.connected_apps),
             "daily_api_limit": emulator.usage.daily_api_limit,
             "session_timeout": emulator.oauth.session_timeout,

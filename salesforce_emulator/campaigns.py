@@ -14,6 +14,24 @@ DEFAULT_STATUSES = [
 ]
 
 
+MARKETING_ONLY = "CampaignMemberStatus"
+
+
+def check_marketing_user(ctx: Any, object_name: str) -> None:
+    """Writing CampaignMemberStatus needs the user's Marketing User flag (Salesforce Help, "Campaign
+    Member Statuses"; Object Reference, CampaignMemberStatus). The exact refusal is not documented: this
+    answers INSUFFICIENT_ACCESS_OR_READONLY, the code of a write the user's permissions do not allow."""
+    if object_name != MARKETING_ONLY or ctx.system:
+        return
+    user = ctx.org.user_by_id(ctx.user_id)
+    if user is not None and not ctx.org.settings.is_marketing_user(user.username):
+        raise RecordError(
+            "INSUFFICIENT_ACCESS_OR_READONLY",
+            "insufficient access rights on object id",
+            [],
+        )
+
+
 def statuses(ctx: Any, campaign_id: str) -> list[dict[str, Any]]:
     rows = ctx.tx.lookup("statuses", campaign_id)
     return sorted(rows, key=lambda s: s.get("SortOrder") or 0)
@@ -35,6 +53,17 @@ def after_create(ctx: Any, object_name: str, record: dict[str, Any]) -> None:
         dml.create(ctx, "CampaignMemberStatus", {**status, "CampaignId": record["Id"], "SortOrder": order})
 
 
+def after_person_update(ctx: Any, object_name: str, person: dict[str, Any]) -> None:
+    """CampaignMember's Email, FirstName, LastName and Title are documented only as the lead's or contact's:
+    whether they follow a later change is not said, so it is the `member_copies` setting ("follow")."""
+    if object_name not in ("Lead", "Contact") or ctx.org.settings.member_copies != "follow":
+        return
+    copies = {name: person.get(name) for name in ("Email", "FirstName", "LastName", "Title")}
+    for member in ctx.tx.lookup("member_person", person["Id"]):
+        if any(member.get(name) != value for name, value in copies.items()):
+            ctx.tx.put({**member, **copies})
+
+
 def before_delete(ctx: Any, record: dict[str, Any]) -> None:
     if ids.object_for_id(record["Id"]) != "CampaignMemberStatus":
         return
@@ -44,6 +73,17 @@ def before_delete(ctx: Any, record: dict[str, Any]) -> None:
             "FIELD_INTEGRITY_EXCEPTION",
             "You can't delete the default status or a status in use by campaign members.",
             [],
+        )
+    if record.get("HasResponded"):
+        _keep_one_responded(ctx, record)
+
+
+def _keep_one_responded(ctx: Any, record: dict[str, Any]) -> None:
+    """A campaign keeps at least one responded status (API 39+; Object Reference, CampaignMemberStatus)."""
+    others = [s for s in statuses(ctx, record["CampaignId"]) if s["Id"] != record["Id"] and s["HasResponded"]]
+    if not others:
+        raise RecordError(
+            "FIELD_INTEGRITY_EXCEPTION", "A campaign must have at least one responded member status.", []
         )
 
 
@@ -134,3 +174,5 @@ def _status(ctx: Any, record: dict[str, Any], current: dict[str, Any] | None) ->
                 ctx.tx.put({**sibling, "IsDefault": False})
     elif current is not None and current.get("IsDefault"):
         record["IsDefault"] = True  # a campaign always keeps one default status
+    if current is not None and current.get("HasResponded") and not record.get("HasResponded"):
+        _keep_one_responded(ctx, record)

@@ -15,7 +15,8 @@ MAX_QUERIES = 5
 _REFERENCE = re.compile(r"@\{([A-Za-z0-9_]+)((?:\.[A-Za-z0-9_]+|\[\d+\])+)\}")
 _HALTED = "The transaction was rolled back since another operation in the same transaction failed."
 _URL = re.compile(r"/services/data/v(\d+\.\d)/(.*)")
-_QUERY_OR_COLLECTION = re.compile(r"/(query|queryAll)/?$|/composite/sobjects(/|$)")
+# Query More (a nextRecordsUrl, /query/01g…-2000) counts as a query too.
+_QUERY_OR_COLLECTION = re.compile(r"/(query|queryAll)(/[^/]*)?$|/composite/sobjects(/|$)")
 
 
 class _Unresolved(Exception):

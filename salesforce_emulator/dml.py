@@ -57,6 +57,7 @@ def create(ctx: WriteContext, object_name: str, values: dict[str, Any]) -> dict[
     schema = ctx.org.schema
     if object_name == "User" and not ctx.system:
         raise RecordError("INVALID_TYPE", "Cannot create User records through this emulator", None)
+    campaigns.check_marketing_user(ctx, object_name)
     resolved = validation.resolve_fields(schema, object_name, values)
     if "Id" in resolved and not ctx.system:
         raise RecordError("INVALID_FIELD", "cannot specify Id in an insert call", ["Id"])
@@ -78,6 +79,7 @@ def create(ctx: WriteContext, object_name: str, values: dict[str, Any]) -> dict[
 @atomic
 def update(ctx: WriteContext, object_name: str, record_id: str, values: dict[str, Any]) -> dict[str, Any]:
     schema = ctx.org.schema
+    campaigns.check_marketing_user(ctx, object_name)
     current = existing(ctx, object_name, record_id)
     if ctx.locked_ids and current["Id"] in ctx.locked_ids:
         raise locked(current["Id"])
@@ -92,11 +94,10 @@ def update(ctx: WriteContext, object_name: str, record_id: str, values: dict[str
     people.before_write(ctx, object_name, record, current)
     campaigns.before_write(ctx, object_name, record, current)
     _validate(ctx, object_name, record, set(resolved), creating=False)
-    if "Email" in resolved:
-        people.check_duplicates(ctx, object_name, record)
     stamp = now()
     record.update(LastModifiedDate=stamp, SystemModstamp=stamp, LastModifiedById=ctx.user_id)
     ctx.tx.put(record)
+    campaigns.after_person_update(ctx, object_name, record)
     return record
 
 
@@ -110,6 +111,7 @@ def delete(ctx: WriteContext, object_name: str | None, record_id: str) -> None:
         raise entity_deleted()
     if record_id in ctx.locked_ids:
         raise locked(record_id)
+    campaigns.check_marketing_user(ctx, ids.object_for_id(record_id) or "")
     campaigns.before_delete(ctx, record)
     stamp = now()
     ctx.tx.put({**record, "IsDeleted": True, "LastModifiedDate": stamp, "SystemModstamp": stamp})

@@ -14,12 +14,20 @@ from salesforce_emulator.schema import Schema
 DEMO_ORG = Path(__file__).resolve().parent / "orgs" / "demo.json"
 DUPLICATE_RULE_ACTIONS = ("off", "allow", "block")
 STATUS_POLICIES = ("reject", "default")
+CONVERTED_MEMBER_POLICIES = ("add_contact", "unchanged")
+MEMBER_COPIES = ("follow", "frozen")
 
 
 @dataclass
 class Settings:
-    duplicate_rules: str = "off"  # "off", "allow" (standard rules, action Allow) or "block"
+    # A new org's standard duplicate rules are active, action "Allow" + alert: "allow"; or "block", "off"
+    duplicate_rules: str = "allow"
     campaign_member_status_policy: str = "reject"  # unknown Status: "reject" or assign the "default"
+    converted_lead_members: str = "add_contact"  # a converted Lead's members: "add_contact" or "unchanged"
+    # CampaignMember's Email, FirstName, LastName, Title: "follow" the person's changes, or stay "frozen"
+    member_copies: str = "follow"
+    # Users without the Marketing User flag: they can neither read nor write CampaignMemberStatus.
+    non_marketing_users: tuple[str, ...] = ()
     code_ttl_seconds: int = 600
     max_approvals_per_app: int = 5
 
@@ -31,9 +39,16 @@ class Settings:
             not in STATUS_POLICIES
         ):
             raise ValueError(f"campaign_member_status_policy must be one of {STATUS_POLICIES}")
+        if values.get("converted_lead_members", self.converted_lead_members) not in CONVERTED_MEMBER_POLICIES:
+            raise ValueError(f"converted_lead_members must be one of {CONVERTED_MEMBER_POLICIES}")
+        if values.get("member_copies", self.member_copies) not in MEMBER_COPIES:
+            raise ValueError(f"member_copies must be one of {MEMBER_COPIES}")
         for key, value in values.items():
             if hasattr(self, key):
-                setattr(self, key, value)
+                setattr(self, key, tuple(value) if key == "non_marketing_users" else value)
+
+    def is_marketing_user(self, username: str) -> bool:
+        return username.lower() not in {u.lower() for u in self.non_marketing_users}
 
 
 @dataclass

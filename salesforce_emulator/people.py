@@ -1,9 +1,11 @@
-"""Leads and Contacts: derived fields and the standard duplicate rules (matching on email across both)."""
+"""Leads and Contacts: derived fields and the standard duplicate rules (salesforce_emulator.matching)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from salesforce_emulator import matching
 from salesforce_emulator.errors import RecordError
 from salesforce_emulator.ids import object_for_id
 from salesforce_emulator.standard_objects import LEAD_DEFAULT_STATUS
@@ -13,6 +15,7 @@ _RULES = {
     "Lead": ("Standard_Lead_Duplicate_Rule", "Standard_Lead_Match_Rule_v1_0"),
     "Contact": ("Standard_Contact_Duplicate_Rule", "Standard_Contact_Match_Rule_v1_1"),
 }
+_COMPARED = {"Lead": ("Lead", "Contact"), "Contact": ("Contact",)}
 
 
 def before_write(ctx: Any, object_name: str, record: dict[str, Any], current: dict[str, Any] | None) -> None:
@@ -24,23 +27,27 @@ def before_write(ctx: Any, object_name: str, record: dict[str, Any], current: di
 
 
 def check_duplicates(ctx: Any, object_name: str, record: dict[str, Any]) -> None:
-    """DUPLICATES_DETECTED when the org's rules are on and another Lead or Contact has this email."""
+    """DUPLICATES_DETECTED when the org's rules are on and the standard matching rules find another person.
+
+    The standard duplicate rules act on create only ("Allow" + alert; on edit "Allow" with a report, no
+    alert: Salesforce Help, "Standard Contact Duplicate Rule", "Standard Lead Duplicate Rule"). The Lead
+    rule compares with Leads and Contacts, the Contact rule with Contacts. Converted Leads never match."""
     action = ctx.org.settings.duplicate_rules
-    email = (record.get("Email") or "").lower()
-    if action == "off" or object_name not in _RULES or not email:
-        return
+    if action == "off" or object_name not in _RULES or ctx.system or record.get("IsConverted"):
+        return  # the org file's own records are loaded as they are
     if action == "allow" and ctx.allow_duplicate_save:
         return
-    found = [
-        other
-        for other in ctx.tx.lookup("email", email)  # Leads and Contacts with this email, any case
-        if other["Id"] != record["Id"] and not other.get("IsConverted")
-    ]
+    mine = matching.comparable(record, object_name, _company(ctx))
     matches: dict[str, list[dict[str, Any]]] = {}
-    for other_object in ("Contact", "Lead"):
-        of_object = [r for r in found if object_for_id(r["Id"]) == other_object]
-        if of_object:
-            matches[other_object] = of_object
+    seen: set[str] = {record["Id"]}
+    for key in matching.candidate_keys(record):
+        for other in ctx.tx.lookup("person_name", key):
+            other_object = object_for_id(other["Id"])
+            if other["Id"] in seen or other.get("IsConverted") or other_object not in _COMPARED[object_name]:
+                continue
+            seen.add(other["Id"])
+            if matching.is_match(mine, matching.comparable(other, other_object, _company(ctx))):
+                matches.setdefault(other_object, []).append(other)
     if not matches:
         return
     duplicate_rule, _ = _RULES[object_name]
@@ -53,10 +60,24 @@ def check_duplicates(ctx: Any, object_name: str, record: dict[str, Any]) -> None
             "duplicateRule": duplicate_rule,
             "duplicateRuleEntityType": object_name,
             "errorMessage": DUPLICATE_MESSAGE,
-            "matchResults": [_match_result(ctx, name, found) for name, found in matches.items()],
+            "matchResults": [
+                _match_result(ctx, name, matches[name]) for name in ("Contact", "Lead") if name in matches
+            ],
         },
         collections_message="Use one of these records?",
     )
+
+
+def _company(ctx: Any) -> Callable[[dict[str, Any]], str]:
+    """A Lead's Company, a Contact's Account Name."""
+
+    def company(record: dict[str, Any]) -> str:
+        if object_for_id(record["Id"]) == "Lead":
+            return record.get("Company") or ""
+        account = ctx.tx.get(record.get("AccountId") or "")
+        return (account or {}).get("Name") or ""
+
+    return company
 
 
 def _match_result(ctx: Any, object_name: str, found: list[dict[str, Any]]) -> dict[str, Any]:

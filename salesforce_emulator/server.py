@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from salesforce_emulator import admin
+from salesforce_emulator import admin, conversions
 from salesforce_emulator.app import Emulator
 from salesforce_emulator.certs import ensure_certificates
 from salesforce_emulator.org import Org, load_org
@@ -184,6 +184,14 @@ class EmulatorServer:
         """Same keys as POST /__emulator__/faults (faults and settings)."""
         admin.apply(self.emulator, values)
         return admin.state(self.emulator)
+
+    def convert_lead(self, lead_id: str, *, account_id: str = "") -> str:
+        """Convert a Lead as an admin would (POST /__emulator__/convert); returns its new Contact's Id."""
+        return conversions.convert_lead(self.emulator, lead_id, account_id=account_id)["contact_id"]
+
+    def merge(self, master_id: str, loser_ids: list[str]) -> None:
+        """Merge Leads or Contacts into the master (POST /__emulator__/merge)."""
+        conversions.merge(self.emulator, master_id, loser_ids)
 
     def issue_token(self, username: str | None = None) -> str:
         """An access token for a user of the org (the first one by default), without the browser flow."""

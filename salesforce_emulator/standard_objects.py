@@ -90,6 +90,8 @@ def _picklist(name: str, values: list[str], **overrides: Any) -> dict[str, Any]:
 
 def _person_fields() -> list[dict[str, Any]]:
     return [
+        # Set on the records a merge deleted: the Id of the record that won (SOAP API, merge()).
+        read_only("MasterRecordId", "reference", referenceTo=["Lead", "Contact"], label="Master Record ID"),
         _text("FirstName", 40, label="First Name", extraTypeInfo="personname"),
         _text("LastName", 80, nillable=False, label="Last Name", extraTypeInfo="personname"),
         read_only(

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from salesforce_emulator.ids import object_for_id
+from salesforce_emulator.matching import name_keys
 
 _ABSENT = object()
 Keys = Callable[[dict[str, Any]], tuple[Any, ...]]
@@ -30,6 +31,10 @@ def _member(record: dict[str, Any]) -> tuple[Any, ...]:
     return tuple((campaign_id, p) for p in (record.get("LeadId"), record.get("ContactId")) if p)
 
 
+def _member_person(record: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(p for p in (record.get("LeadId"), record.get("ContactId")) if p)
+
+
 def _campaign(record: dict[str, Any]) -> tuple[Any, ...]:
     return (record.get("CampaignId"),)
 
@@ -40,8 +45,10 @@ def _member_status(record: dict[str, Any]) -> tuple[Any, ...]:
 
 # index name -> (objects indexed, keys of a record). Deleted records have no keys.
 INDEXES: dict[str, tuple[tuple[str, ...], Keys]] = {
-    "email": (("Lead", "Contact"), _email),  # lower-case Email: the standard duplicate rules
+    "email": (("Lead", "Contact"), _email),  # lower-case Email: upsert on Email
+    "person_name": (("Lead", "Contact"), name_keys),  # folded last and first names: the matching rules
     "member": (("CampaignMember",), _member),  # (CampaignId, LeadId or ContactId): DUPLICATE_VALUE
+    "member_person": (("CampaignMember",), _member_person),  # LeadId or ContactId: copies that follow
     "member_status": (("CampaignMember",), _member_status),  # (CampaignId, Status): a status in use
     "statuses": (("CampaignMemberStatus",), _campaign),  # CampaignId: a campaign's statuses
 }

@@ -10,8 +10,10 @@ from salesforce_emulator import ids
 from salesforce_emulator.errors import RecordError
 from salesforce_emulator.schema import Schema
 
+# A local part may not start with a period (INVALID_EMAIL_ADDRESS); non-Latin letters in it are accepted by
+# orgs created since Summer '20, API 49+ (Salesforce Help, "Internationalized Email Addresses").
 _EMAIL = re.compile(
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"^(?!\.)[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
 )
 _TEXT_TYPES = {"string", "textarea", "email", "phone", "url", "picklist", "multipicklist", "encryptedstring"}
@@ -59,7 +61,8 @@ def _coerce(entry: dict[str, Any], value: Any) -> Any:
     if type_ in _TEXT_TYPES:
         if isinstance(value, bool) or isinstance(value, (list, dict)):
             raise _parser_error("String", value)
-        return str(value) if not isinstance(value, str) else value
+        text = str(value) if not isinstance(value, str) else value
+        return text.lower() if type_ == "email" else text  # Salesforce stores emails lower-cased
     if type_ == "boolean":
         if isinstance(value, str) and value.lower() in ("true", "false"):
             return value.lower() == "true"

@@ -32,11 +32,29 @@ def error_code(error: dict[str, Any]) -> str:
 
 def duplicate_id(error: dict[str, Any]) -> str:
     """The Id of the record a DUPLICATES_DETECTED error names, when Salesforce says it (the single-record
-    answer does, under the misspelt key `duplicateResut`; a Collections result may not)."""
-    result = error.get("duplicateResult") or error.get("duplicateResut") or {}
-    for match in result.get("matchResults") or []:
-        for found in match.get("matchRecords") or []:
-            record_id = (found.get("record") or {}).get("Id")
-            if record_id:
-                return record_id
-    return ""
+    answer does, under the misspelt key `duplicateResut`; a Collections result names no record). A Contact
+    is preferred to a Lead, as the look-up prefers them."""
+    found = [
+        (found.get("record") or {}).get("Id") or ""
+        for match in (duplicate_result(error).get("matchResults") or [])
+        for found in (match.get("matchRecords") or [])
+    ]
+    found = [record_id for record_id in found if object_of(record_id)]
+    return sorted(found, key=lambda record_id: object_of(record_id) != CONTACT)[0] if found else ""
+
+
+def duplicate_result(error: dict[str, Any]) -> dict[str, Any]:
+    return error.get("duplicateResult") or error.get("duplicateResut") or {}
+
+
+# A person converted (CANNOT_UPDATE_CONVERTED_LEAD, "cannot reference converted lead"), merged or deleted
+# (ENTITY_IS_DELETED; a membership naming it: INVALID_CROSS_REFERENCE_KEY on LeadId or ContactId) between the
+# look-up and the write (Salesforce, API errors StatusCode reference; SOAP API merge()).
+_CHANGED_CODES = frozenset({"CANNOT_UPDATE_CONVERTED_LEAD", "ENTITY_IS_DELETED"})
+
+
+def changed_meanwhile(error: dict[str, Any]) -> bool:
+    code = error_code(error)
+    if code == "INVALID_CROSS_REFERENCE_KEY":
+        return bool({"LeadId", "ContactId"} & set(error.get("fields") or []))
+    return code in _CHANGED_CODES

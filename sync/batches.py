@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from connector.describe import describe_compact
-from connector.models import SalesforceSetup
+from connector.models import DuplicateMatchAction, SalesforceSetup
 from connector.salesforce.client import SalesforceClient
 from events.fields import BUILT_IN_KEYS
 from events.models import Event, Participant, SyncState
@@ -86,6 +86,7 @@ def planner_setup(
         allow_creating_leads=setup.allow_creating_leads,
         allow_data_update=setup.allow_data_update,
         default_company=setup.default_company or "Unknown",
+        create_duplicates=setup.duplicate_match_action == DuplicateMatchAction.CREATE,
         mappings={name: dict(mappings.for_object(name)) for name in (LEAD, CONTACT, MEMBER)},
         field_types={spec.key: spec.type for spec in event_fields(event=event)},
         field_lengths={name: _lengths(cache.get(name) or {}) for name in (LEAD, CONTACT, MEMBER)},
@@ -137,6 +138,13 @@ def outcomes_record(*, outcomes: Sequence[Outcome], counters: dict[int, int]) ->
                 salesforce_warnings=warnings,
             )
     return synced, failed
+
+
+def rows_hold(*, event: Event, code: str, message: str) -> None:
+    """Say on the pending participants' rows why they wait: they stay pending, sent once it is fixed."""
+    event.participants.filter(salesforce_sync_state=SyncState.PENDING).update(
+        salesforce_error_code=code[:80], salesforce_error_message=message
+    )
 
 
 def pending_count(*, event: Event) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -70,6 +71,70 @@ def _seed_org(server: Any, emails: list[str], campaign_id: str) -> None:
         tx.commit()
 
 
+def _seed_name_twins(server: Any, emails: list[str]) -> None:
+    """harsh: one participant in ten the org does not know by email has a Lead under a work address with
+    the same name, title and company: Salesforce's standard matching rules call it a duplicate."""
+    from salesforce_emulator import ids
+
+    store = server.emulator.store
+    lead = next(r for r in store.records("Lead") if not r.get("IsConverted"))
+    with store.write_lock:
+        tx = store.begin()
+        for i, _email in enumerate(emails):
+            if i % 3 == 2 and i % 10 == 5:
+                tx.put({**lead, "Id": ids.new_record_id("Lead"), "Email": f"work.person{i}@bench-co.example",
+                        "FirstName": "Bench", "LastName": f"Person {i}", "Company": "Bench Co",
+                        "Title": "Attendee"})
+        tx.commit()
+
+
+def _convert_meanwhile(server: Any, emails: set[str], stop: threading.Event) -> list[str]:
+    """harsh: an admin converts one in five of the participants' Leads while the sync runs."""
+    leads = [r["Id"] for r in server.records("Lead")
+             if (r.get("Email") or "") in emails and not r.get("IsConverted")][::5]
+    converted: list[str] = []
+
+    def run() -> None:
+        for lead_id in leads:
+            if stop.wait(0.02):
+                return
+            server.convert_lead(lead_id)
+            converted.append(lead_id)
+
+    threading.Thread(target=run, daemon=True).start()
+    return converted
+
+
+def _rename_came_status(server: Any, campaign_id: str) -> None:
+    """harsh: "Attended" is renamed in Salesforce after CHECK SETUP."""
+    status = next(s for s in server.records("CampaignMemberStatus")
+                  if s["CampaignId"] == campaign_id and s["Label"] == "Attended")
+    server.client().CampaignMemberStatus.update(status["Id"], {"Label": "Checked in"})
+
+
+def _repick_when_halted(event: Event) -> int:
+    """What the organizer does on the tile after the halt: picks the renamed status, runs CHECK SETUP."""
+    from connector.services import setup_statuses_set
+    from connector.setup_check import setup_check
+    from sync.selectors import event_halt
+    from sync.services import events_sweep
+
+    halts = 0
+    while not _settled(event):
+        if event_halt(event=event):  # a halt not yet lifted by a CHECK SETUP
+            halts += 1
+            setup_statuses_set(event=event, registered_status="Registered", came_status="Checked in")
+            setup_check(event=event)  # lifts the halt
+            events_sweep()  # what beat's sweep does within SYNC_SWEEP_SECONDS (this worker runs no beat)
+        time.sleep(0.05)
+    return halts
+
+
+def _failed_reasons(event: Event) -> dict[str, int]:
+    failed = event.participants.filter(salesforce_sync_state=SyncState.FAILED)
+    return dict(Counter(failed.values_list("salesforce_error_code", flat=True)))
+
+
 def _settled(event: Event) -> bool:
     pending = event.participants.filter(salesforce_sync_state=SyncState.PENDING).exists()
     return not pending and not SyncRun.objects.filter(event=event, state=RunState.RUNNING).exists()
@@ -127,8 +192,12 @@ def bench_run(*, participants: int, latency_ms: int, scenario: str, concurrency:
             [Participant(event=event, email=e, first_name="Bench", last_name=f"Person {i}",
                          company="Bench Co", job_title="Attendee", is_registered=True, change_counter=1)
              for i, e in enumerate(emails)], batch_size=2000)
-        if scenario == "mixed":
+        if scenario in ("mixed", "harsh"):
             _seed_org(server, emails, campaign_id)
+        if scenario == "harsh":
+            _seed_name_twins(server, emails)
+            Participant.objects.filter(event=event, email__in=emails[::100]).update(has_come=True)
+            _rename_came_status(server, campaign_id)
         known = Counter((r.get("Email") or "").lower() for o in ("Lead", "Contact") for r in server.records(o)
                         if not r.get("IsConverted"))
         env = {**os.environ, "REDIS_URL": redis_server.url, "SALESFORCE_CA_BUNDLE": str(server.ca_path),
@@ -151,7 +220,13 @@ def bench_run(*, participants: int, latency_ms: int, scenario: str, concurrency:
                                values={"job_title": "Changed live"})
         else:
             force_sync_start(event=event)
-        seconds = _wait(event)
+        stop = threading.Event()
+        clock = time.monotonic()
+        converted = _convert_meanwhile(server, set(emails), stop) if scenario == "harsh" else []
+        halts = _repick_when_halted(event) if scenario == "harsh" else 0
+        _wait(event)
+        seconds = time.monotonic() - clock
+        stop.set()
         api_calls = server.stats()["api_calls"]
         duplicates, members = _duplicates(server, known, campaign_id)
         synced = event.participants.filter(salesforce_sync_date__gte=started_at).count()
@@ -167,6 +242,8 @@ def bench_run(*, participants: int, latency_ms: int, scenario: str, concurrency:
             "failed": failed,
             "duplicate_records": duplicates,
             "campaign_members": members,
+            **({"leads_converted_during_run": len(converted), "status_halts": halts,
+                "failed_reasons": _failed_reasons(event)} if scenario == "harsh" else {}),
         }
     finally:
         if worker is not None:

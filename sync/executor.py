@@ -9,8 +9,11 @@
 
 Only errors cost more: a person create refused for one record (invalid value, DUPLICATES_DETECTED, a locked
 row) leaves its reference empty, Salesforce halts the whole "memberships of new people" subrequest
-(PROCESSING_HALTED), so duplicates are linked (a look-up when the error names no record) and the memberships
-still missing are created in one Collections call. DUPLICATE_VALUE on a membership ("already a member"):
+(PROCESSING_HALTED), so duplicates are resolved and the memberships still missing are created in one
+Collections call. A Collections result of DUPLICATES_DETECTED names no record: those creates are sent again
+as single-record creates, up to 25 in one Composite, whose answers name the matched records (`duplicateResut`)
+and the rule; the participant is linked to the match, or, when the organizer chose to create anyway and the
+rule blocks it, failed with the rule's name. DUPLICATE_VALUE on a membership ("already a member"):
 looked up by person (one call) and updated (one call).
 
 Idempotent by construction: the look-ups run before any create, so a batch redone after a crash finds
@@ -23,10 +26,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from connector.salesforce.client import SalesforceClient
-from connector.salesforce.errors import TRANSIENT_CODES
+from connector.salesforce.errors import TRANSIENT_CODES, RequestRefused
 from sync import lookups, writes
+from sync.answers import changed_meanwhile, duplicate_id, duplicate_result, object_of
 from sync.answers import chunks as _chunks
-from sync.answers import duplicate_id, object_of
 from sync.answers import error_code as _code
 from sync.answers import first_error as _first_error
 from sync.planner import (
@@ -37,11 +40,11 @@ from sync.planner import (
     ParticipantIn,
     ParticipantPlan,
     PlannerSetup,
-    index_lookup,
-    match_person,
     plan_batch,
+    statuses_gone,
 )
 from sync.writes import (
+    COMPOSITE_SUBREQUESTS,
     MEMBERS_CREATE,
     MEMBERS_UPDATE,
     NEW_MEMBERS_CREATE,
@@ -49,6 +52,18 @@ from sync.writes import (
     PEOPLE_UPDATE,
     WriteRequest,
 )
+
+
+class StatusGone(RequestRefused):
+    """A configured campaign member status is no longer in the campaign: nothing is written."""
+
+    CODE = "CAMPAIGN_MEMBER_STATUS_GONE"
+
+    def __init__(self, statuses: list[str]) -> None:
+        names = ", ".join(f"“{s}”" for s in statuses)
+        super().__init__(self.CODE, (
+            f"The campaign member status {names} is no longer in the Salesforce campaign (renamed or deleted "
+            "there): pick another status on the Salesforce tile, then run CHECK SETUP"))
 
 
 @dataclass
@@ -67,14 +82,17 @@ class Outcome:
     error_code: str = ""
     error_message: str = ""
     retry: bool = False  # a transient per-record error: stays pending, the batch is retried
+    # The record changed between look-up and write (converted, merged, deleted): stays pending, and the
+    # next batch's look-up follows ConvertedContactId / MasterRecordId. Never failed for good.
+    replan: bool = False
 
     @property
     def complete(self) -> bool:
-        return not (self.error_code or self.retry or self.plan.deferred)
+        return not (self.error_code or self.retry or self.replan or self.plan.deferred)
 
     @property
     def live(self) -> bool:
-        return not (self.plan.deferred or self.error_code or self.retry)
+        return not (self.plan.deferred or self.error_code or self.retry or self.replan)
 
 
 @dataclass
@@ -89,8 +107,14 @@ class BatchExecutor:
     def run(self, participants: Sequence[ParticipantIn]) -> list[Outcome]:
         self.guard()
         lookup = lookups.people_lookup(
-            self.client, emails=[p.email for p in participants], campaign_id=self.setup.campaign_id
+            self.client,
+            emails=[p.email for p in participants],
+            campaign_id=self.setup.campaign_id,
+            linked_ids=[p.salesforce_id for p in participants if p.salesforce_id],
         )
+        gone = statuses_gone(self.setup, lookup)
+        if gone:
+            raise StatusGone(gone)
         plans = plan_batch(participants=participants, setup=self.setup, lookup=lookup)
         self.outcomes = [
             Outcome(plan, INVALID_VALUE, plan.refused) if plan.refused else Outcome(plan) for plan in plans
@@ -100,11 +124,11 @@ class BatchExecutor:
         already: list[Outcome] = []  # DUPLICATE_VALUE: already members
         for call in writes.pack(self._write_units()):
             self.guard()
-            writes.send(self.client, call)
+            writes.send(self.client, call, allow_duplicates=self.setup.create_duplicates)
             for request in call:  # applied call by call: a later failing call keeps these Ids
                 self._apply(request, unresolved, unjoined, already)
-        if unresolved:
-            self._link_duplicates(unresolved)
+        for chunk in _chunks(unresolved, COMPOSITE_SUBREQUESTS):
+            self._resolve_duplicates(chunk)
         missing = [o for o in unjoined if o.live and o.plan.person_id and not o.plan.member_id]
         if missing:
             self._create_members(missing, already)
@@ -118,6 +142,10 @@ class BatchExecutor:
         code = _code(error) or "UNKNOWN_ERROR"
         if code in TRANSIENT_CODES:
             outcome.retry = True
+            return
+        if changed_meanwhile(error):
+            outcome.replan = True
+            outcome.plan.notes.append(f"Salesforce answered {code}: looked up again in the next batch.")
             return
         outcome.error_code, outcome.error_message = code, error.get("message") or ""
 
@@ -148,11 +176,12 @@ class BatchExecutor:
                 units.append([WriteRequest(f"{name}{n}", kind, chunk, [record(o) for o in chunk])])
         return units
 
-    def _person(self, outcome: Outcome) -> dict[str, Any]:
+    def _person(self, outcome: Outcome, *, typed: bool = True) -> dict[str, Any]:
         """A Lead or Contact record: a create without Id, an update by Id (mixed types in one request)."""
         plan = outcome.plan
         person_id = {"Id": plan.person_id} if plan.person_id else {}
-        return {"attributes": {"type": plan.object_name}, **person_id, **(plan.person_fields or {})}
+        attributes = {"attributes": {"type": plan.object_name}} if typed else {}
+        return {**attributes, **person_id, **(plan.person_fields or {})}
 
     def _member(self, outcome: Outcome, person_id: str = "") -> dict[str, Any]:
         person_key = "ContactId" if outcome.plan.object_name == CONTACT else "LeadId"
@@ -198,21 +227,20 @@ class BatchExecutor:
     def _created(self, outcome: Outcome, result: dict[str, Any]) -> list[Outcome]:
         """Record one create result; returns [outcome] when a duplicate rule hid the record to link to."""
         if result.get("success"):
-            outcome.plan.person_id = result["id"]
-            if outcome.plan.object_name == LEAD:
-                self.stats.created_leads += 1
-            else:
-                self.stats.created_contacts += 1
+            self._person_created(outcome, result["id"])
             return []
         error = _first_error(result)
         if _code(error) != "DUPLICATES_DETECTED":
             self._fail(outcome, error)
             return []
-        found = duplicate_id(error)
-        if found and object_of(found):
-            self._link(outcome, object_of(found), found, "a duplicate rule matched")
-            return []
         return [outcome]
+
+    def _person_created(self, outcome: Outcome, record_id: str) -> None:
+        outcome.plan.person_id = record_id
+        if outcome.plan.object_name == LEAD:
+            self.stats.created_leads += 1
+        else:
+            self.stats.created_contacts += 1
 
     def _member_created(self, outcome: Outcome, result: dict[str, Any]) -> list[Outcome]:
         """Record one membership create; returns [outcome] when it was already a member."""
@@ -232,21 +260,36 @@ class BatchExecutor:
 
     # --- The repairs: extra calls only when something went wrong -------------------------------------
 
-    def _link_duplicates(self, outcomes: list[Outcome]) -> None:
-        """DUPLICATES_DETECTED without the matched record's Id: look the emails up again."""
+    def _resolve_duplicates(self, outcomes: list[Outcome]) -> None:
+        """Creates refused by a duplicate rule in a Collections result (which names no record): sent again
+        as single-record creates in one Composite, whose error answers name the matched records."""
         self.guard()
-        lookup = lookups.people_lookup(
-            self.client, emails=[o.plan.email_key for o in outcomes], campaign_id="", with_members=False
-        )
-        by_email, _ = index_lookup(lookup)
-        for outcome in outcomes:
-            participant = ParticipantIn(outcome.plan.participant_id, outcome.plan.email_key)
-            object_name, record_id, _notes = match_person(participant, by_email)
-            if record_id:
-                self._link(outcome, object_name, record_id, "a duplicate rule matched")
+        subrequests = [
+            writes.record_create_subrequest(f"person{i}", o.plan.object_name, self._person(o, typed=False))
+            for i, o in enumerate(outcomes)
+        ]
+        answers = self.client.composite(subrequests, allow_duplicates=self.setup.create_duplicates)
+        by_reference = {a.get("referenceId"): a for a in answers}
+        for i, outcome in enumerate(outcomes):
+            answer = by_reference.get(f"person{i}") or {}
+            body = answer.get("body")
+            if int(answer.get("httpStatusCode") or 500) < 300 and isinstance(body, dict) and body.get("id"):
+                self._person_created(outcome, body["id"])  # the match went away meanwhile
+                continue
+            error = _first_error(body)
+            found = duplicate_id(error) if _code(error) == "DUPLICATES_DETECTED" else ""
+            if found and not self.setup.create_duplicates:
+                self._link(outcome, object_of(found), found, "Salesforce's duplicate rules matched it")
+            elif found:
+                rule = duplicate_result(error).get("duplicateRule") or "a duplicate rule"
+                self._fail(outcome, {"statusCode": "DUPLICATES_DETECTED", "message": (
+                    f"Salesforce's duplicate rule {rule} blocks creating this person: it matches "
+                    f"{object_of(found)} {found}. Choose “link to the matched record” on the Salesforce "
+                    "tile, or change the rule's action to Allow.")})
+            elif _code(error) == "DUPLICATES_DETECTED" or not error:
+                outcome.retry = True  # no answer to read: stays pending, the batch is retried
             else:
-                self._fail(outcome, {"statusCode": "DUPLICATES_DETECTED",
-                                     "message": "A duplicate rule blocked the creation and named no record."})
+                self._fail(outcome, error)
 
     def _create_members(self, outcomes: list[Outcome], already: list[Outcome]) -> None:
         """The memberships a halted subrequest did not create, in plain Collections calls."""

@@ -24,7 +24,7 @@ from connector.salesforce.errors import (
 )
 from events.models import Event
 from sync import batches, selectors, services
-from sync.executor import BatchExecutor, BatchStats
+from sync.executor import BatchExecutor, BatchStats, StatusGone
 from sync.locks import (
     LockLost,
     OrgLockKeeper,
@@ -167,6 +167,10 @@ def _flush_locked(*, event: Event, connection, setup, keeper: OrgLockKeeper) -> 
     except (TransientError, SessionExpired) as exc:
         _keep_partial(executor, claimed)  # the rows stay pending; the same batch is tried after the backoff
         return Next(services.event_backoff(event=event, reason=exc.code))
+    except StatusGone as exc:
+        services.event_halt(event=event, reason=exc.message, refused=False)
+        batches.rows_hold(event=event, code=exc.code, message=exc.message)
+        return Next()
     except SalesforceError as exc:
         _keep_partial(executor, claimed)
         services.event_halt(event=event, reason=f"{exc.code}: {exc.message}" if exc.message else exc.code)

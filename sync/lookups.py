@@ -13,27 +13,39 @@ from django.conf import settings
 
 from connector.salesforce.client import SalesforceClient, format_soql
 from connector.salesforce.errors import from_status
-from sync.planner import CONTACT, LEAD, Lookup, SalesforceMember, SalesforcePerson
+from sync.answers import object_of
+from sync.planner import CONTACT, LEAD, Lookup, SalesforceMember, SalesforcePerson, email_key
 
-CONTACTS_SOQL = "SELECT Id, Email, LastModifiedDate FROM Contact WHERE Email IN {}"
+# Contacts and Leads by the batch's emails, and by the Ids participants were linked to before (an email
+# changed, a record matched on its name); by Id through queryAll, which also answers records a merge deleted,
+# with their MasterRecordId (SOAP API, merge(); REST API Developer Guide, "QueryAll").
+CONTACTS_SOQL = "SELECT Id, Email, LastModifiedDate, IsDeleted, MasterRecordId FROM Contact WHERE "
 LEADS_SOQL = (
-    "SELECT Id, Email, LastModifiedDate, IsConverted, ConvertedContactId FROM Lead WHERE Email IN {}"
+    "SELECT Id, Email, LastModifiedDate, IsConverted, ConvertedContactId, IsDeleted, MasterRecordId "
+    "FROM Lead WHERE "
 )
-# CampaignMember.Email is Salesforce's copy of the person's email: members of the batch's people in one
-# query, without knowing their Ids yet. A member it misses (a Contact whose email differs from its converted
-# Lead's) shows up as DUPLICATE_VALUE on create, which is looked up by person Id and updated.
-MEMBERS_SOQL = (
-    "SELECT Id, ContactId, LeadId, Status FROM CampaignMember WHERE CampaignId = {} AND Email IN {}"
-)
-MEMBERS_BY_PERSON_SOQL = (
-    "SELECT Id, ContactId, LeadId, Status FROM CampaignMember WHERE CampaignId = {} "
-    "AND (ContactId IN {} OR LeadId IN {})"
-)
+# Members of the batch's people in the same Composite, by email and by the linked Ids: CampaignMember.Email
+# is documented only as the person's email, and whether it follows a later change is unknown. A member both
+# miss shows up as DUPLICATE_VALUE on create, which is looked up by person Id and updated.
+MEMBERS_SOQL = "SELECT Id, ContactId, LeadId, Status FROM CampaignMember WHERE CampaignId = {} AND "
+# The campaign's statuses, read in every batch's look-up (the same Composite: no extra call), since renaming
+# or deleting one in Salesforce tells no integration.
+STATUSES_SOQL = "SELECT Label FROM CampaignMemberStatus WHERE CampaignId = {}"
+
+
+def any_of(**values: Sequence[str]) -> str:
+    """`(A IN (...) OR B IN (...))` over the non-empty lists only: never `IN ('')`."""
+    parts = [format_soql(f"{name} IN {{}}", list(items)) for name, items in values.items() if items]
+    return f"({' OR '.join(parts)})" if parts else ""
 
 
 def _query_subrequest(soql: str, reference: str) -> dict[str, Any]:
-    url = f"/services/data/v{settings.SALESFORCE_API_VERSION}/query/?q={quote(soql, safe='')}"
+    resource = "queryAll" if reference.endswith(ALL_ROWS) else "query"
+    url = f"/services/data/v{settings.SALESFORCE_API_VERSION}/{resource}/?q={quote(soql, safe='')}"
     return {"method": "GET", "url": url, "referenceId": reference}
+
+
+ALL_ROWS = ":all"  # a reference ending so is run as queryAll
 
 
 def composite_queries(client: SalesforceClient, queries: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
@@ -65,6 +77,8 @@ def _people(records: list[dict[str, Any]], object_name: str) -> list[SalesforceP
             last_modified=r.get("LastModifiedDate") or "",
             is_converted=bool(r.get("IsConverted")),
             converted_contact_id=r.get("ConvertedContactId") or "",
+            is_deleted=bool(r.get("IsDeleted")),
+            master_record_id=r.get("MasterRecordId") or "",
         )
         for r in records
     ]
@@ -78,25 +92,43 @@ def members_from(records: list[dict[str, Any]]) -> list[SalesforceMember]:
 
 
 def people_lookup(
-    client: SalesforceClient, *, emails: Sequence[str], campaign_id: str, with_members: bool = True
+    client: SalesforceClient,
+    *,
+    emails: Sequence[str],
+    campaign_id: str,
+    linked_ids: Sequence[str] = (),
+    with_members: bool = True,
 ) -> Lookup:
-    emails = sorted({e.strip() for e in emails if e.strip()})
-    if not emails:
+    # Lower-cased as Salesforce stores them: the filter then never relies on SOQL's case-insensitive
+    # comparison, which follows the querying user's locale (Turkish İ/i).
+    emails = sorted({email_key(e) for e in emails if email_key(e)})
+    contact_ids = sorted({i for i in linked_ids if object_of(i) == CONTACT})
+    lead_ids = sorted({i for i in linked_ids if object_of(i) == LEAD})
+    if not emails and not linked_ids:
         return Lookup()
-    queries = {"contacts": format_soql(CONTACTS_SOQL, emails), "leads": format_soql(LEADS_SOQL, emails)}
+    by_id = ALL_ROWS if contact_ids or lead_ids else ""
+    queries = {
+        f"contacts{by_id}": CONTACTS_SOQL + any_of(Email=emails, Id=contact_ids),
+        f"leads{by_id}": LEADS_SOQL + any_of(Email=emails, Id=lead_ids),
+    }
     if with_members:
-        queries["members"] = format_soql(MEMBERS_SOQL, campaign_id, emails)
+        people = any_of(Email=emails, ContactId=contact_ids, LeadId=lead_ids)
+        queries["members"] = format_soql(MEMBERS_SOQL, campaign_id) + people
+        queries["statuses"] = format_soql(STATUSES_SOQL, campaign_id)
     found = composite_queries(client, queries)
     return Lookup(
-        contacts=_people(found["contacts"], CONTACT),
-        leads=_people(found["leads"], LEAD),
+        contacts=_people(found[f"contacts{by_id}"], CONTACT),
+        leads=_people(found[f"leads{by_id}"], LEAD),
         members=members_from(found.get("members", [])),
+        statuses=[r.get("Label") or "" for r in found["statuses"]] if "statuses" in found else None,
     )
 
 
 def members_by_person(
     client: SalesforceClient, *, campaign_id: str, person_ids: Sequence[str]
 ) -> list[SalesforceMember]:
-    contacts = [i for i in person_ids if i.startswith("003")] or [""]
-    leads = [i for i in person_ids if i.startswith("00Q")] or [""]
-    return members_from(client.query(format_soql(MEMBERS_BY_PERSON_SOQL, campaign_id, contacts, leads)))
+    people = any_of(ContactId=[i for i in person_ids if object_of(i) == CONTACT],
+                    LeadId=[i for i in person_ids if object_of(i) == LEAD])
+    if not people:
+        return []
+    return members_from(client.query(format_soql(MEMBERS_SOQL, campaign_id) + people))

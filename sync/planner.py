@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -35,6 +36,8 @@ class PlannerSetup:
     allow_creating_leads: bool
     allow_data_update: bool
     default_company: str
+    # When Salesforce's duplicate rules match another person: link to it (False) or create anyway (True).
+    create_duplicates: bool = False
     # {object: {participant field key: Salesforce API name}}
     mappings: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # {participant field key: FieldType}
@@ -65,6 +68,8 @@ class SalesforcePerson:
     last_modified: str = ""
     is_converted: bool = False
     converted_contact_id: str = ""
+    is_deleted: bool = False  # merged away (queryAll): `master_record_id` is the record that won
+    master_record_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,7 @@ class Lookup:
     contacts: Sequence[SalesforcePerson] = ()
     leads: Sequence[SalesforcePerson] = ()
     members: Sequence[SalesforceMember] = ()
+    statuses: Sequence[str] | None = None  # the campaign's CampaignMemberStatus labels (None: not read)
 
 
 @dataclass
@@ -107,7 +113,9 @@ class ParticipantPlan:
 
 
 def email_key(email: str) -> str:
-    return (email or "").strip().lower()
+    """An email as Salesforce stores it (lower-cased), in one Unicode form: compared the same way on both
+    sides, whatever the locale of the Salesforce user or of this server."""
+    return unicodedata.normalize("NFC", (email or "").strip()).lower()
 
 
 def _newest(people: list[SalesforcePerson], preferred_id: str) -> SalesforcePerson:
@@ -115,6 +123,29 @@ def _newest(people: list[SalesforcePerson], preferred_id: str) -> SalesforcePers
         if preferred_id and person.id == preferred_id:
             return person  # stay on the record linked before: no flapping between duplicates
     return sorted(people, key=lambda p: (p.last_modified, p.id), reverse=True)[0]
+
+
+def follow_link(
+    participant: ParticipantIn, by_id: Mapping[str, SalesforcePerson]
+) -> tuple[str, str, list[str]]:
+    """(object, Id or "", notes) of the record the participant was linked to before, when its email finds
+    nothing (its email changed, or the record was matched on its name): kept, or followed to the Contact of
+    its conversion or to the record a merge kept. Looked up by Id, even deleted (queryAll)."""
+    person = by_id.get(participant.salesforce_id)
+    if person is None:
+        return "", "", []
+    if person.is_deleted:
+        master = person.master_record_id
+        if not master:
+            return "", "", []
+        note = f"{person.object_name} {person.id} was merged into {master}; linked to it."
+        return person.object_name, master, [note]
+    if person.is_converted:
+        contact = person.converted_contact_id
+        if not contact:
+            return "", "", []
+        return CONTACT, contact, [f"Lead {person.id} was converted; linked to its Contact {contact}."]
+    return person.object_name, person.id, []
 
 
 def match_person(
@@ -261,9 +292,10 @@ def plan_participant(
     setup: PlannerSetup,
     by_email: Mapping[str, Mapping[str, list[SalesforcePerson]]],
     members_by_person: Mapping[str, SalesforceMember],
+    by_id: Mapping[str, SalesforcePerson] | None = None,
 ) -> ParticipantPlan:
     try:
-        return _plan_participant(participant, setup, by_email, members_by_person)
+        return _plan_participant(participant, setup, by_email, members_by_person, by_id or {})
     except ValueRefused as exc:
         return ParticipantPlan(participant.id, email_key(participant.email), "", refused=str(exc))
 
@@ -273,8 +305,14 @@ def _plan_participant(
     setup: PlannerSetup,
     by_email: Mapping[str, Mapping[str, list[SalesforcePerson]]],
     members_by_person: Mapping[str, SalesforceMember],
+    by_id: Mapping[str, SalesforcePerson],
 ) -> ParticipantPlan:
     object_name, person_id, notes = match_person(participant, by_email)
+    if not person_id and participant.salesforce_id:
+        object_name, person_id, notes = follow_link(participant, by_id)
+    # Reached through a conversion, a merge or a link kept by Id: that record's own email is not this one.
+    found = by_email.get(email_key(participant.email), {})
+    keeps_its_email = person_id not in {p.id for kind in ("contacts", "leads") for p in found.get(kind, [])}
     plan = ParticipantPlan(participant.id, email_key(participant.email), object_name, person_id, notes=notes)
     if not person_id:
         plan.object_name = LEAD if setup.allow_creating_leads else CONTACT
@@ -283,6 +321,8 @@ def _plan_participant(
         person_hash = _digest([plan.object_name, fields])
     elif setup.allow_data_update:
         fields = person_fields(participant, object_name, setup, plan.warnings)
+        if keeps_its_email:
+            del fields["Email"]  # never overwrite the email of a record this email did not match
         person_hash = _digest([object_name, fields])
         same_record = person_id == participant.salesforce_id
         unchanged = same_record and split_hash(participant.sent_hash)[0] == person_hash
@@ -301,8 +341,12 @@ PeopleByEmail = dict[str, dict[str, list[SalesforcePerson]]]
 def index_lookup(lookup: Lookup) -> tuple[PeopleByEmail, dict[str, SalesforceMember]]:
     by_email: PeopleByEmail = {}
     for person in lookup.contacts:
+        if person.is_deleted:
+            continue
         by_email.setdefault(email_key(person.email), {}).setdefault("contacts", []).append(person)
     for person in lookup.leads:
+        if person.is_deleted:
+            continue
         kind = "converted" if person.is_converted and person.converted_contact_id else "leads"
         if person.is_converted and not person.converted_contact_id:
             continue  # converted without a Contact: nothing to link to, and it cannot be updated
@@ -311,12 +355,23 @@ def index_lookup(lookup: Lookup) -> tuple[PeopleByEmail, dict[str, SalesforceMem
     return by_email, members
 
 
+def statuses_gone(setup: PlannerSetup, lookup: Lookup) -> list[str]:
+    """The configured statuses the campaign no longer has (renamed or deleted in Salesforce since CHECK
+    SETUP). Sending one anyway is refused, or silently stored as the default status by some orgs."""
+    if lookup.statuses is None:
+        return []
+    labels = {label.casefold() for label in lookup.statuses}
+    configured = dict.fromkeys(s for s in (setup.registered_status, setup.came_status) if s)
+    return [status for status in configured if status.casefold() not in labels]
+
+
 def plan_batch(
     *, participants: Sequence[ParticipantIn], setup: PlannerSetup, lookup: Lookup
 ) -> list[ParticipantPlan]:
     """One plan per participant, in order. Two participants with one email (never within one event, but
     defended here): the first is planned, the others deferred, so one email never gives two creates."""
     by_email, members = index_lookup(lookup)
+    by_id = {person.id: person for person in (*lookup.contacts, *lookup.leads)}
     plans: list[ParticipantPlan] = []
     seen: set[str] = set()
     for participant in participants:
@@ -325,5 +380,5 @@ def plan_batch(
             plans.append(ParticipantPlan(participant.id, key, "", deferred=True))
             continue
         seen.add(key)
-        plans.append(plan_participant(participant, setup, by_email, members))
+        plans.append(plan_participant(participant, setup, by_email, members, by_id))
     return plans

@@ -97,8 +97,10 @@ def force_sync_start(*, event: Event) -> ForceResult:
         return ForceResult(active, started=False)
     try:
         with transaction.atomic():
-            run = SyncRun.objects.create(
-                event=event, trigger=SyncTrigger.FORCE, total=event.participants.count()
+            paused = EventSync.objects.filter(event=event, paused_until__gt=timezone.now()).first()
+            run = SyncRun.objects.create(  # a run started during a pause says so from the start
+                event=event, trigger=SyncTrigger.FORCE, total=event.participants.count(),
+                note=pause_note(paused) if paused else "",
             )
             participants_mark_pending(event=event)
             _halt_lift(event)
@@ -140,15 +142,20 @@ def runs_note(*, event: Event, note: str) -> None:
     SyncRun.objects.filter(event=event, state=RunState.RUNNING).update(note=note[:300])
 
 
+def pause_note(state: EventSync) -> str:
+    """What a run waiting out a pause says about it."""
+    return f"Paused until {state.paused_until:%H:%M:%S} UTC: {state.pause_reason}"
+
+
 def event_pause(*, event: Event, reason: str) -> timedelta:
     """Stop calling Salesforce for this event until later; the rest stays pending and resumes by itself."""
     delay = timedelta(seconds=settings.SYNC_PAUSE_SECONDS)
     reason = reason.rstrip(" .")  # Salesforce's messages end with a full stop; the tile adds its own
     with transaction.atomic():  # the pause and the runs' note that explains it are seen together
-        EventSync.objects.update_or_create(
+        state, _ = EventSync.objects.update_or_create(
             event=event, defaults={"paused_until": timezone.now() + delay, "pause_reason": reason[:300]}
         )
-        runs_note(event=event, note=f"Paused until {(timezone.now() + delay):%H:%M:%S} UTC: {reason}")
+        runs_note(event=event, note=pause_note(state))
     organizers_alert(
         event=event,
         kind="paused",
@@ -183,10 +190,10 @@ def event_backoff_clear(*, event: Event) -> None:
     EventSync.objects.filter(event=event, failures__gt=0).update(failures=0, next_attempt_at=None)
 
 
-def event_halt(*, event: Event, reason: str) -> None:
-    """Salesforce refused a whole batch for good (API disabled, insufficient access…): stop calling until
-    the organizer acts, and say why on the tile."""
-    reason = f"Salesforce refused the batch ({reason[:200]})"
+def event_halt(*, event: Event, reason: str, refused: bool = True) -> None:
+    """Salesforce refused a whole batch for good (API disabled, insufficient access…), or the setup no
+    longer fits the org (`refused=False`): stop calling until the organizer acts, and say why on the tile."""
+    reason = f"Salesforce refused the batch ({reason[:200]})" if refused else reason[:290]
     with transaction.atomic():  # the halt and the runs' note that explains it are seen together
         EventSync.objects.update_or_create(
             event=event, defaults={"halted_at": timezone.now(), "halted_reason": reason, "failures": 0,

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from sync.executor import Outcome
 
 COMPOSITE_COLLECTIONS = 5
+COMPOSITE_SUBREQUESTS = 25  # Salesforce's limit of subrequests per Composite (REST API Developer Guide)
 
 PEOPLE_CREATE = "people_create"
 PEOPLE_UPDATE = "people_update"
@@ -32,6 +33,13 @@ MEMBERS_UPDATE = "members_update"
 
 def collections_url() -> str:
     return f"/services/data/v{settings.SALESFORCE_API_VERSION}/composite/sobjects"
+
+
+def record_create_subrequest(reference: str, object_name: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """A single-record create inside a Composite: its error answer carries the duplicate rule's
+    `duplicateResut` with the matched records, which a Collections result leaves out."""
+    url = f"/services/data/v{settings.SALESFORCE_API_VERSION}/sobjects/{object_name}/"
+    return {"method": "POST", "url": url, "referenceId": reference, "body": fields}
 
 
 @dataclass
@@ -70,10 +78,12 @@ def pack(units: list[list[WriteRequest]]) -> list[list[WriteRequest]]:
     return calls
 
 
-def send(client: SalesforceClient, call: list[WriteRequest]) -> None:
+def send(client: SalesforceClient, call: list[WriteRequest], *, allow_duplicates: bool = False) -> None:
     """One Composite call (allOrNone false: subrequests that do not depend on a failed one still run);
     fills each request's status and body."""
-    answers = {a.get("referenceId"): a for a in client.composite([r.subrequest() for r in call])}
+    subrequests = [r.subrequest() for r in call]
+    answered = client.composite(subrequests, allow_duplicates=allow_duplicates)
+    answers = {a.get("referenceId"): a for a in answered}
     for request in call:
         answer = answers.get(request.reference) or {}
         request.status = int(answer.get("httpStatusCode") or 500)

@@ -13,8 +13,10 @@ import psutil
 import pytest
 
 from backoffice import supervisor as supervision
+from backoffice.demo_runner import emulator_command
 from backoffice.embedded_redis import free_port
 from backoffice.supervisor import Supervisor
+from salesforce_emulator.org import load_org
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,7 +95,14 @@ def _answers(url: str) -> bool:
 
 
 def _workers(runner: psutil.Process) -> list[psutil.Process]:
-    return [p for p in runner.children() if "celery" in " ".join(p.cmdline())]
+    workers = []
+    for child in runner.children():
+        try:
+            if "celery" in " ".join(child.cmdline()):
+                workers.append(child)
+        except psutil.Error:  # it exited meanwhile
+            continue
+    return workers
 
 
 @pytest.fixture
@@ -135,3 +144,15 @@ def test_make_run_restarts_a_killed_worker_with_a_log_line_and_ctrl_c_stops_ever
     gone, alive = psutil.wait_procs(started, timeout=5)
     assert not alive, f"still running after Ctrl-C: {[(p.pid, p.name()) for p in alive]}"
     assert "Stopping" in log_path.read_text()
+
+
+def test_the_demo_emulator_accepts_the_callback_of_the_configured_web_address(tmp_path):
+    """WEB_ADDRESS 127.0.0.1:8001: the demo connected app must accept that callback, or the OAuth popup of
+    the demo ends on Salesforce's redirect_uri_mismatch page."""
+    command = emulator_command({"SITE_URL": "http://127.0.0.1:8001"}, tmp_path)
+    callback = command[command.index("--callback-url") + 1]
+    key = command[command.index("--consumer-key") + 1]
+    assert callback == "http://127.0.0.1:8001/salesforce/oauth/callback/"
+    org = load_org()  # what run_salesforce_emulator does with these arguments
+    org.add_app(key, command[command.index("--consumer-secret") + 1], [callback])
+    assert org.app(key).callback_urls[-2:] == ["http://localhost:8000/salesforce/oauth/callback/", callback]

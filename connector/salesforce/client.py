@@ -113,11 +113,14 @@ class SalesforceClient:
         return records
 
     def composite(
-        self, subrequests: list[dict[str, Any]], *, all_or_none: bool = False
+        self, subrequests: list[dict[str, Any]], *, all_or_none: bool = False, allow_duplicates: bool = False
     ) -> list[dict[str, Any]]:
-        """One Composite call (≤ 25 subrequests, ≤ 5 queries); returns the compositeResponse items."""
+        """One Composite call (≤ 25 subrequests, ≤ 5 queries); returns the compositeResponse items.
+        `allow_duplicates` sends `Sforce-Duplicate-Rule-Header: allowSave=true` (REST API Developer Guide,
+        "Duplicate Rule Header", v52+): creates an "Allow" duplicate rule matches are saved anyway."""
         body = {"allOrNone": all_or_none, "compositeRequest": subrequests}
-        result = self._call(lambda sf: sf.restful("composite", method="POST", json=body))
+        headers = {"Sforce-Duplicate-Rule-Header": "allowSave=true"} if allow_duplicates else {}
+        result = self._call(lambda sf: sf.restful("composite", method="POST", json=body, headers=headers))
         return list((result or {}).get("compositeResponse", []))
 
     def collection_create(

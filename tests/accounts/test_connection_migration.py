@@ -6,8 +6,11 @@ import pytest
 from django.db import connection as db
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("connector", "0001_initial"), ("events", "0006_event_account_required")]
-AFTER = [("connector", "0004_connection_account_required")]
+BEFORE = [
+    ("connector", "0002_salesforcesetup_duplicate_match_action"),
+    ("events", "0007_event_account_required"),
+]
+AFTER = [("connector", "0005_connection_account_required")]
 
 
 def _migrate(targets):

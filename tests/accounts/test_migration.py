@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("events", "0003_public_registration_settings"), ("accounts", None)]
-AFTER = [("events", "0006_event_account_required")]
+BEFORE = [("events", "0004_export_job"), ("accounts", None)]
+AFTER = [("events", "0007_event_account_required")]
 
 
 def _migrate(targets):

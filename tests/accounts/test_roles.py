@@ -9,6 +9,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from accounts.models import Role
 from accounts.services import event_give, membership_grant
 from connector.models import SalesforceConnection
+from events.models import ExportJob
 from tests.factories import EventFactory, ParticipantFactory, ParticipantFieldFactory, UserFactory
 
 # What each endpoint needs, from its namespace and name (the predicate its view passes to the selector).
@@ -56,7 +57,7 @@ def needs(name: str) -> str:
         return ACCOUNT
     if view.startswith("field_"):
         return SETTINGS
-    if view == "participant_export":
+    if view == "participant_export" or view.startswith("export_job"):
         return EXPORT
     return PARTICIPANTS
 
@@ -70,6 +71,10 @@ ALLOWED = {
 }
 
 
+def _export_job(event, user) -> ExportJob:
+    return ExportJob.objects.create(event=event, requested_by=user, fmt="csv", file_name="x.csv")
+
+
 @pytest.fixture
 def target(db):
     """An event with a participant and a custom field, so that URLs naming them reach the view's rule."""
@@ -79,6 +84,7 @@ def target(db):
         "participant": ParticipantFactory(event=event),
         "field": ParticipantFieldFactory(event=event),
         "connection": SalesforceConnection.objects.create(account=event.account),
+        "export_job": _export_job(event, UserFactory()),
     }
 
 
@@ -97,6 +103,8 @@ def _url(name: str, params: tuple[str, ...], target: dict, *, slug: str | None =
 def _pk(name: str, target: dict) -> int:
     if name.startswith("events:field_"):
         return target["field"].pk
+    if name.startswith("events:export_job"):
+        return target["export_job"].pk
     return target["connection"].pk if name.startswith("connector:") else target["participant"].pk
 
 
@@ -104,7 +112,9 @@ def _statuses(client, url: str) -> list[int]:
     return [client.get(url).status_code, client.post(url, {"x": "1", "lead": "{}"}).status_code]
 
 
-def _login(client, role: str, event) -> None:
+def _login(client, role: str, target: dict) -> None:
+    """Log in a new user with `role` on the target's event; the export job the target offers is theirs."""
+    event = target["event"]
     user = UserFactory()
     if role == "admin":
         membership_grant(account=event.account, user=user, role=Role.ADMIN)
@@ -115,6 +125,7 @@ def _login(client, role: str, event) -> None:
             account=event.account, user=user, role=Role.STAFF, can_export_personal_data=role != "staff"
         )
         event.members.add(user)
+    target["export_job"] = _export_job(event, user)
     client.force_login(user)
 
 
@@ -129,7 +140,7 @@ def test_the_walk_finds_every_part_of_the_back_office():
 @pytest.mark.parametrize("role", list(ALLOWED))
 @pytest.mark.parametrize(("name", "params"), ENDPOINTS, ids=IDS)
 def test_each_role_reaches_exactly_what_it_is_allowed(client, target, role, name, params):
-    _login(client, role, target["event"])
+    _login(client, role, target)
     statuses = _statuses(client, _url(name, params, target))
     if needs(name) in ALLOWED[role]:
         assert not {403, 404} & set(statuses), statuses

@@ -409,3 +409,41 @@ def test_a_paused_sync_shows_salesforces_reason_in_one_sentence(organizer, event
     event_pause(event=event, reason="TotalRequests Limit exceeded.")
     page = organizer.get(reverse("connector:salesforce", args=[event.slug])).content.decode()
     assert ": TotalRequests Limit exceeded. It resumes by itself." in page
+
+
+def test_the_duplicate_rule_option_defaults_to_link_and_saving_create_anyway_sticks(
+    organizer, event, connected
+):
+    page = organizer.get(reverse("connector:salesforce", args=[event.slug])).content.decode()
+    assert "When Salesforce's duplicate rules match another record" in page
+    assert 'value="link" id="id_duplicate_match_action_0" required checked' in page
+    response = organizer.post(
+        reverse("connector:options_save", args=[event.slug]),
+        {"allow_creating_leads": "on", "default_company": "X", "duplicate_match_action": "create"},
+    )
+    assert response.status_code == 302
+    assert SalesforceSetup.objects.get(event=event).duplicate_match_action == "create"
+    page = organizer.get(reverse("connector:salesforce", args=[event.slug])).content.decode()
+    assert 'value="create" id="id_duplicate_match_action_1" required checked' in page
+    refused = organizer.post(
+        reverse("connector:options_save", args=[event.slug]),
+        {"default_company": "X", "duplicate_match_action": "merge-them"},
+    )
+    assert refused.status_code == 400
+    assert SalesforceSetup.objects.get(event=event).duplicate_match_action == "create"
+
+
+def test_check_setup_says_plainly_when_the_salesforce_user_is_not_a_marketing_user(
+    event, connected, emulator
+):
+    _complete_setup(event, emulator)
+    emulator.set_faults(non_marketing_users=[connected.username])
+    check = setup_check(event=event)
+    assert not check.ok
+    assert check.errors == [
+        f"The Salesforce user {connected.username} is not a Marketing User, so Salesforce does not let it "
+        "read the campaign's member statuses. In Salesforce Setup → Users, edit that user and tick "
+        "“Marketing User”, then run CHECK SETUP again."
+    ]
+    emulator.set_faults(non_marketing_users=[])
+    assert setup_check(event=event).ok

@@ -89,10 +89,10 @@ def test_collections_update_upsert_retrieve_delete(sf, salesforce_emulator):
 
 
 def test_collections_duplicate_rule_error_shape(sf, salesforce_emulator):
-    salesforce_emulator.set_faults(duplicate_rules="block")
-    results = sf.restful(
-        "composite/sobjects", method="POST", json={"records": [_lead(1, Email="sean.oconnor@example.ie")]}
-    )
+    # The standard rules are on by default (action Allow): a Lead named like the Contact Seán O'Connor
+    # with his email is refused, and a Collections result names no record.
+    twin = _lead(1, FirstName="Sean", LastName="O'Connor", Email="sean.oconnor@example.ie")
+    results = sf.restful("composite/sobjects", method="POST", json={"records": [twin]})
     assert results[0]["errors"] == [
         {"statusCode": "DUPLICATES_DETECTED", "message": "Use one of these records?", "fields": []}
     ]
@@ -240,6 +240,15 @@ def test_composite_limits_25_subrequests_and_5_queries(sf):
             method="POST",
             json={"compositeRequest": [{**query, "referenceId": f"q{i}"} for i in range(6)]},
         )
+    more = {"method": "GET", "url": "/services/data/v62.0/query/01gEm0000000001-2000"}
+    with pytest.raises(SalesforceMalformedRequest) as raised:  # Query More counts as a query
+        sf.restful(
+            "composite",
+            method="POST",
+            json={"compositeRequest": [{**query, "referenceId": f"q{i}"} for i in range(5)]
+                  + [{**more, "referenceId": "more"}]},
+        )
+    assert raised.value.content[0]["errorCode"] == "LIMIT_EXCEEDED"
     create = {
         "method": "POST",
         "url": "/services/data/v62.0/sobjects/Lead/",

@@ -63,14 +63,14 @@ def test_control_endpoints_over_http(salesforce_emulator, sf):
     leads = session.get(f"{url}/__emulator__/records/Lead").json()
     assert any(r["LastName"] == "Seen" for r in leads)
     state = session.post(
-        f"{url}/__emulator__/faults", json={"latency_ms": 1, "duplicate_rules": "allow"}
+        f"{url}/__emulator__/faults", json={"latency_ms": 1, "duplicate_rules": "block"}
     ).json()
-    assert state["faults"]["latency_ms"] == 1 and state["settings"]["duplicate_rules"] == "allow"
+    assert state["faults"]["latency_ms"] == 1 and state["settings"]["duplicate_rules"] == "block"
     assert session.post(f"{url}/__emulator__/faults", json={"nonsense": 1}).status_code == 400
     session.post(f"{url}/__emulator__/reset")
     assert session.get(f"{url}/__emulator__/stats").json()["api_calls"] == 0
     assert not any(r["LastName"] == "Seen" for r in session.get(f"{url}/__emulator__/records/Lead").json())
-    assert session.get(f"{url}/__emulator__/faults").json()["settings"]["duplicate_rules"] == "off"
+    assert session.get(f"{url}/__emulator__/faults").json()["settings"]["duplicate_rules"] == "allow"
 
 
 def test_page_shows_campaigns_members_and_recent_calls(salesforce_emulator, sf):

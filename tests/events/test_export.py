@@ -53,7 +53,8 @@ def export(client, event, fmt, **params):
 def test_xlsx_export_has_custom_fields_and_sync_columns(client_member, event, custom_fields):
     make_people(event)
     workbook = openpyxl.load_workbook(io.BytesIO(export(client_member, event, "xlsx")))
-    rows = list(workbook.active.iter_rows(values_only=True))
+    sheet = workbook.active
+    rows = list(sheet.iter_rows(values_only=True))
     header = rows[0]
     assert header[:3] == ("Email", "First name", "Last name")
     for column in ("Ticket type", "Sessions", "Visited booth", "Salesforce sync date", "Salesforce error"):
@@ -63,7 +64,16 @@ def test_xlsx_export_has_custom_fields_and_sync_columns(client_member, event, cu
     synced = by_email["synced@example.com"]
     assert synced["Salesforce sync date"] == timezone.localtime(SYNCED_AT).replace(tzinfo=None)
     assert synced["Sessions"] == "Keynote; Workshop, hands-on"
-    assert synced["Visited booth"] == "yes" and synced["Ticket type"] == "VIP"
+    assert synced["Visited booth"] is True and synced["Ticket type"] == "VIP"  # typed cells, not text
+    assert synced["Arrival date"] == dt.datetime(2026, 6, 11)  # a date cell (openpyxl reads it as datetime)
+    column = header.index("Salesforce sync date") + 1
+    assert sheet.cell(row=2, column=column).number_format == "yyyy-mm-dd hh:mm"
+    assert sheet.cell(row=2, column=header.index("Arrival date") + 1).number_format == "yyyy-mm-dd"
+    # People can use it as it comes: the header row stays in view, every column filters, nothing is cut.
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(header))}3"
+    assert sheet.column_dimensions["A"].width >= len("synced@example.com")
+    assert sheet.cell(row=1, column=1).font.bold
     assert synced["Company"] == '\'=HYPERLINK("http://evil")'  # neutralized text, not a formula
     assert synced["Salesforce Id"] == "003000000000001AAA"
     assert by_email["failed@example.com"]["Salesforce error"] == "Required fields are missing: [Company]"

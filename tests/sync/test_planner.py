@@ -12,6 +12,7 @@ from sync.planner import (
     SalesforceMember,
     SalesforcePerson,
     plan_batch,
+    statuses_gone,
 )
 
 SETUP = PlannerSetup(
@@ -173,3 +174,38 @@ def test_a_stored_nan_or_huge_number_is_refused_with_a_reason_and_nothing_is_wri
 def test_a_stored_number_as_text_is_sent_as_a_number():
     plan = one(ana(is_registered=True, values={"score": " 12,5 "}), setup=SCORED)
     assert plan.person_fields["Score__c"] == 12.5 and not plan.refused
+
+
+def test_a_linked_record_the_email_no_longer_finds_is_kept_and_its_own_email_left_alone():
+    lookup = Lookup(leads=[person("00QOLD", LEAD, email="old@example.com")])
+    plan = one(ana(salesforce_id="00QOLD", is_registered=True), lookup)
+    assert (plan.object_name, plan.person_id) == (LEAD, "00QOLD") and not plan.creates_person
+    assert "Email" not in plan.person_fields and plan.person_fields["LastName"] == "Lima"
+
+
+def test_a_linked_record_merged_away_or_converted_is_followed():
+    merged = Lookup(leads=[person("00QLOSER", LEAD, email="x@example.com", is_deleted=True,
+                                  master_record_id="00QMASTER")])
+    plan = one(ana(salesforce_id="00QLOSER"), merged)
+    assert (plan.object_name, plan.person_id) == (LEAD, "00QMASTER") and "Email" not in plan.person_fields
+    converted = Lookup(leads=[person("00QCONV", LEAD, email="x@example.com", is_converted=True,
+                                     converted_contact_id="003NEW")])
+    plan = one(ana(salesforce_id="00QCONV"), converted)
+    assert (plan.object_name, plan.person_id) == (CONTACT, "003NEW") and "Email" not in plan.person_fields
+
+
+def test_the_contact_of_a_converted_lead_found_by_email_keeps_its_own_email():
+    lookup = Lookup(leads=[person("00QCONV", LEAD, is_converted=True, converted_contact_id="003OTHER")])
+    plan = one(ana(), lookup)
+    assert (plan.object_name, plan.person_id) == (CONTACT, "003OTHER") and "Email" not in plan.person_fields
+
+
+def test_a_deleted_record_with_this_email_is_never_matched():
+    lookup = Lookup(contacts=[person("003GONE", is_deleted=True)])
+    assert one(ana(), lookup).creates_person
+
+
+def test_statuses_gone_lists_the_configured_statuses_the_campaign_lost():
+    assert statuses_gone(SETUP, Lookup(statuses=["Sent", "registered", "Checked in"])) == ["Attended"]
+    assert statuses_gone(SETUP, Lookup(statuses=["Registered", "Attended"])) == []
+    assert statuses_gone(SETUP, Lookup()) == []  # not read: nothing to say

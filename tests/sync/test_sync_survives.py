@@ -202,15 +202,16 @@ def test_duplicate_rule_on_create_links_to_the_record_it_names(
 ):
     event = connected_event
     salesforce_emulator.set_faults(duplicate_rules="block", latency_ms=400)
-    participant_create(event=event, values={"email": "late@example.org", "last_name": "Late",
-                                            "is_registered": True})
+    participant_create(event=event, values={"email": "late@example.org", "first_name": "Lou",
+                                            "last_name": "Late", "is_registered": True})
     # Someone else creates the Lead between our look-up and our create: the duplicate rule answers.
     wait_until(lambda: _calls(salesforce_emulator, "POST /composite") >= 1, message="the look-up")
     store = salesforce_emulator.emulator.store
     template = next(r for r in store.records("Lead") if not r.get("IsConverted"))
     with store.write_lock:
         tx = store.begin()
-        tx.put({**template, "Id": ids.new_record_id("Lead"), "Email": "late@example.org", "LastName": "Late"})
+        tx.put({**template, "Id": ids.new_record_id("Lead"), "Email": "late@example.org", "FirstName": "Lou",
+                "LastName": "Late"})
         tx.commit()
     wait_until(settled(event), message="the sync")
     leads = [r for r in salesforce_emulator.records("Lead") if r["Email"] == "late@example.org"]

@@ -1,7 +1,7 @@
 """Benchmark of the sync engine: its own emulator, Redis, database and a real Celery worker subprocess.
 Prints one JSON line about the measured run.
 
-python manage.py bench_sync --participants 2000 --latency-ms 50 --scenario fresh|mixed|resync|live
+python manage.py bench_sync --participants 2000 --latency-ms 50 --scenario fresh|mixed|resync|live|harsh
 """
 
 import json
@@ -25,7 +25,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--participants", type=int, default=2000)
         parser.add_argument("--latency-ms", type=int, default=50)
-        parser.add_argument("--scenario", choices=["fresh", "mixed", "resync", "live"], default="fresh")
+        parser.add_argument(
+            "--scenario", choices=["fresh", "mixed", "resync", "live", "harsh"], default="fresh"
+        )
         parser.add_argument("--concurrency", type=int, default=2, help="Worker processes.")
 
     def handle(self, *args, **options):

@@ -22,7 +22,7 @@ def events_into_accounts(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0001_initial"),
-        ("events", "0004_event_account"),
+        ("events", "0005_event_account"),
     ]
 
     operations = [migrations.RunPython(events_into_accounts, migrations.RunPython.noop)]

@@ -5,7 +5,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0001_initial"),
-        ("connector", "0003_each_connection_to_its_events_account"),
+        ("connector", "0004_each_connection_to_its_events_account"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0001_initial"),
-        ("events", "0005_every_event_in_an_account"),
+        ("events", "0006_every_event_in_an_account"),
     ]
 
     operations = [

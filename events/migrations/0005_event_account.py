@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('events', '0003_public_registration_settings'),
+        ('events', '0004_export_job'),
     ]
 
     operations = [

@@ -8,8 +8,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('connector', '0001_initial'),
-        ('events', '0006_event_account_required'),
+        ('connector', '0002_salesforcesetup_duplicate_match_action'),
+        ('events', '0007_event_account_required'),
     ]
 
     operations = [

@@ -18,6 +18,6 @@ def connections_into_accounts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("connector", "0002_connections_in_accounts")]
+    dependencies = [("connector", "0003_connections_in_accounts")]
 
     operations = [migrations.RunPython(connections_into_accounts, migrations.RunPython.noop)]
