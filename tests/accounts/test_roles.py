@@ -9,7 +9,8 @@ from django.urls import URLResolver, get_resolver, reverse
 from accounts.models import Role
 from accounts.services import event_give, membership_grant
 from connector.models import SalesforceConnection
-from events.models import ExportJob
+from events.export_jobs import export_dir, export_job_path
+from events.models import ExportJob, ExportState
 from tests.factories import EventFactory, ParticipantFactory, ParticipantFieldFactory, UserFactory
 
 # What each endpoint needs, from its namespace and name (the predicate its view passes to the selector).
@@ -72,12 +73,20 @@ ALLOWED = {
 
 
 def _export_job(event, user) -> ExportJob:
-    return ExportJob.objects.create(event=event, requested_by=user, fmt="csv", file_name="x.csv")
+    """A finished export of `user`, its file written, so that its pages answer whoever may see them."""
+    job = ExportJob.objects.create(
+        event=event, requested_by=user, fmt="csv", file_name="x.csv", state=ExportState.READY
+    )
+    export_job_path(job).write_text("email\n")
+    return job
 
 
 @pytest.fixture
-def target(db):
-    """An event with a participant and a custom field, so that URLs naming them reach the view's rule."""
+def target(db, settings, tmp_path):
+    """An event with a participant, a custom field, a connection and an export, so that URLs naming them
+    reach the view's rule (exports written under this test's own folder)."""
+    settings.EXPORT_DIR = str(tmp_path / "exports")
+    export_dir()
     event = EventFactory()
     return {
         "event": event,
