@@ -155,6 +155,7 @@ def main() -> None:
     from django.test import Client
     from django.utils import timezone
 
+    from accounts.services import account_ensure, event_give
     from events.demo import demo_fields_ensure
     from events.models import Event
 
@@ -167,8 +168,11 @@ def main() -> None:
     events = []
     try:
         for count, label in ((SMALL, "1k"), (LARGE, "100k")):
-            event = Event.objects.create(name=f"Bench {label} {run}", slug=f"bench-{label}-{run}")
-            event.members.add(user)
+            account = account_ensure(slug=f"bench-{run}", name=f"Bench {run}")
+            event = Event.objects.create(
+                name=f"Bench {label} {run}", slug=f"bench-{label}-{run}", account=account
+            )
+            event_give(event=event, user=user)
             demo_fields_ensure(event=event)
             events.append(event)
             log(f"seeding {count} participants")

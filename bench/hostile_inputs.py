@@ -134,14 +134,16 @@ def _setup(project: Path, work: Path):
 def _fixtures():
     from django.contrib.auth.models import User
 
+    from accounts.services import account_ensure, event_give
     from events.models import Event, ParticipantField
 
     user, created = User.objects.get_or_create(username="bench")
     if created:
         user.set_password(PASSWORD)
         user.save()
-    event, _ = Event.objects.get_or_create(slug="bench", defaults={"name": "Bench"})
-    event.members.add(user)
+    account = account_ensure(slug="bench", name="Bench")
+    event, _ = Event.objects.get_or_create(slug="bench", defaults={"name": "Bench", "account": account})
+    event_give(event=event, user=user)
     for key, label, kind in (("score", "Score", "Number"), ("motto", "Motto", "Text")):
         ParticipantField.objects.get_or_create(event=event, key=key, defaults={"label": label, "type": kind})
     return user, event

@@ -28,10 +28,12 @@ class ConnectionHealth(models.TextChoices):
 
 
 class SalesforceConnection(models.Model):
-    """The link between one event and one Salesforce org, through the organizer's connected app."""
+    """An account's link to one Salesforce org as one Salesforce user, through its connected app: logged in
+    once, used by any number of the account's events (each event's `SalesforceSetup.connection`)."""
 
-    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="salesforce_connection")
-    is_active = models.BooleanField(default=False, help_text="The Salesforce tile is activated.")
+    account = models.ForeignKey(
+        "accounts.Account", on_delete=models.CASCADE, related_name="salesforce_connections"
+    )
     consumer_key = models.CharField(max_length=255, blank=True)
     consumer_secret = EncryptedTextField(blank=True)
     login_host = models.URLField(blank=True, default=LoginHost.PRODUCTION)
@@ -48,8 +50,19 @@ class SalesforceConnection(models.Model):
     connected_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        constraints = [
+            # One connection per org and Salesforce user in an account: a second login as the same user
+            # would only spend another of Salesforce's approvals of the connected app (at most 5 per user).
+            models.UniqueConstraint(
+                fields=["account", "org_id", "user_id"],
+                condition=~models.Q(org_id=""),
+                name="one_connection_per_org_user_per_account",
+            )
+        ]
+
     def __str__(self) -> str:
-        return f"Salesforce connection of {self.event}"
+        return f"Salesforce {self.username or 'connection'} of {self.account}"
 
     @property
     def is_connected(self) -> bool:
@@ -67,6 +80,11 @@ class SalesforceSetup(models.Model):
     """What the organizer configured on the tile: campaign, statuses, options and field mappings."""
 
     event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="salesforce_setup")
+    is_active = models.BooleanField(default=False, help_text="The Salesforce tile is activated.")
+    # The account's connection this event syncs through (None: not chosen yet).
+    connection = models.ForeignKey(
+        SalesforceConnection, on_delete=models.SET_NULL, null=True, blank=True, related_name="setups"
+    )
     campaign_name = models.CharField(max_length=80, blank=True)
     campaign_id = models.CharField(max_length=18, blank=True)
     registered_status = models.CharField(max_length=40, blank=True)

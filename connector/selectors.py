@@ -17,7 +17,14 @@ CALLS_PER_BATCH = 2
 
 
 def connection_for_event(event: Event) -> SalesforceConnection | None:
-    return SalesforceConnection.objects.filter(event=event).first()
+    """The account's connection the event uses, if it has chosen one."""
+    return SalesforceConnection.objects.filter(setups__event=event).first()
+
+
+def account_connections(*, account_id: int) -> list[SalesforceConnection]:
+    """The account's connections that have logged in at least once: what an event's tile offers."""
+    connections = SalesforceConnection.objects.filter(account_id=account_id).exclude(org_id="")
+    return list(connections.order_by("username", "pk"))
 
 
 def setup_for_event(event: Event) -> SalesforceSetup | None:
@@ -26,7 +33,7 @@ def setup_for_event(event: Event) -> SalesforceSetup | None:
 
 def connection_or_default(*, event: Event) -> SalesforceConnection:
     """The event's connection, or an unsaved blank one: showing the tile writes nothing."""
-    return connection_for_event(event) or SalesforceConnection(event=event)
+    return connection_for_event(event) or SalesforceConnection(account_id=event.account_id)
 
 
 def setup_or_default(*, event: Event) -> SalesforceSetup:
@@ -63,15 +70,17 @@ def sync_estimate(*, event: Event) -> SyncEstimate:
 
 def setup_is_valid(event: Event) -> tuple[bool, str]:
     """(True, "") when the sync may run for this event, else (False, the reason an organizer can act on)."""
+    setup = setup_for_event(event)
     connection = connection_for_event(event)
-    if connection is None or not connection.is_active:
+    if setup is None or not setup.is_active:
         return False, "The Salesforce tile is not activated."
+    if connection is None:
+        return False, "Salesforce is not connected."
     if connection.health == ConnectionHealth.NEEDS_LOGIN:
         return False, "The Salesforce connection needs a new login."
     if not connection.is_connected:
         return False, "Salesforce is not connected."
-    setup = setup_for_event(event)
-    if setup is None or not setup.campaign_id:
+    if not setup.campaign_id:
         return False, "No campaign is set."
     if not setup.registered_status or not setup.came_status:
         return False, "The campaign member statuses are not set."
@@ -90,9 +99,12 @@ class TileState:
 
 
 def tile_state(event: Event) -> TileState:
+    setup = setup_for_event(event)
     connection = connection_for_event(event)
-    if connection is None or not connection.is_active:
+    if setup is None or not setup.is_active:
         return TileState("inactive", "Not activated")
+    if connection is None:
+        return TileState("not_connected", "Not connected")
     if connection.health == ConnectionHealth.NEEDS_LOGIN:
         return TileState("needs_login", "Needs a new login", connection.last_error)
     if not connection.is_connected:

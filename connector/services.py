@@ -40,7 +40,25 @@ class SetupError(Exception):
 
 
 def connection_get_or_create(*, event: Event) -> SalesforceConnection:
-    connection, _ = SalesforceConnection.objects.get_or_create(event=event)
+    """The connection the event uses; a new, blank connection of the event's account when it has none."""
+    setup = setup_get_or_create(event=event)
+    if setup.connection_id is None:
+        setup.connection = SalesforceConnection.objects.create(account_id=event.account_id)
+        setup.save(update_fields=["connection", "updated_at"])
+    return setup.connection
+
+
+def event_connection_use(*, event: Event, connection_id: int) -> SalesforceConnection:
+    """Have the event sync through another connection of its account. Its setup stays; it is checked
+    again against that connection's org before anything is sent."""
+    connection = SalesforceConnection.objects.filter(pk=connection_id, account_id=event.account_id).first()
+    if connection is None:
+        raise SetupError("Choose one of this account's Salesforce connections.")
+    setup = setup_get_or_create(event=event)
+    if setup.connection_id != connection.pk:
+        setup.connection = connection
+        _setup_changed(setup, ["connection"])
+        _notify_sync(event)
     return connection
 
 
@@ -49,16 +67,15 @@ def setup_get_or_create(*, event: Event) -> SalesforceSetup:
     return setup
 
 
-def connection_set_active(*, event: Event, active: bool) -> SalesforceConnection:
-    """Activate or deactivate the tile. Deactivating stops all sync (the engine checks is_active) and
-    keeps the configuration, so reactivating resumes where the organizer left off."""
-    connection = connection_get_or_create(event=event)
-    setup_get_or_create(event=event)
-    connection.is_active = active
-    connection.save(update_fields=["is_active", "updated_at"])
+def connection_set_active(*, event: Event, active: bool) -> SalesforceSetup:
+    """Activate or deactivate the event's tile. Deactivating stops all sync (the engine checks is_active)
+    and keeps the configuration, so reactivating resumes where the organizer left off."""
+    setup = setup_get_or_create(event=event)
+    setup.is_active = active
+    setup.save(update_fields=["is_active", "updated_at"])
     if active:
         _notify_sync(event)
-    return connection
+    return setup
 
 
 def _notify_sync(event: Event) -> None:
@@ -134,7 +151,8 @@ LOGIN_ERRORS = {
 
 
 def connection_login_fail(*, event: Event, message: str) -> LoginOutcome:
-    SalesforceConnection.objects.filter(event=event).update(last_error=message, updated_at=timezone.now())
+    connections = SalesforceConnection.objects.filter(setups__event=event)
+    connections.update(last_error=message, updated_at=timezone.now())
     return LoginOutcome(False, message)
 
 
@@ -161,6 +179,7 @@ def connection_login_complete(*, event: Event, login: oauth.PendingLogin, code: 
         message = LOGIN_ERRORS.get(exc.code, "Salesforce refused the login ({code}).")
         message = message.format(code=exc.code, detail=exc.message)
         return connection_login_fail(event=event, message=message)
+    connection = _same_user_connection(connection, org_id=identity.org_id, user_id=identity.user_id)
     connection.access_token = token.access_token
     connection.refresh_token = token.refresh_token
     connection.instance_url = token.instance_url
@@ -175,11 +194,35 @@ def connection_login_complete(*, event: Event, login: oauth.PendingLogin, code: 
     return LoginOutcome(True, f"Connected as {identity.username} ({identity.org_id}).")
 
 
-@sensitive_variables()
+def _same_user_connection(
+    connection: SalesforceConnection, *, org_id: str, user_id: str
+) -> SalesforceConnection:
+    """The account's connection as this Salesforce user of this org, when it has one already: the new login
+    goes there (its events follow) and the blank connection the login started from goes away."""
+    existing = (
+        SalesforceConnection.objects.filter(account_id=connection.account_id, org_id=org_id, user_id=user_id)
+        .exclude(pk=connection.pk)
+        .first()
+    )
+    if existing is None:
+        return connection
+    SalesforceSetup.objects.filter(connection=connection).update(connection=existing)
+    existing.consumer_key, existing.login_host = connection.consumer_key, connection.login_host
+    existing.consumer_secret = connection.consumer_secret
+    connection.delete()
+    return existing
+
+
 def connection_disconnect(*, event: Event) -> str:
-    """Revoke the tokens in Salesforce and forget them here. Returns a warning when revoking failed (the
-    tokens are forgotten all the same: the organizer asked to cut the link)."""
-    connection = connection_get_or_create(event=event)
+    """Disconnect the connection the event uses (every event using it stops: see `connection_cut`)."""
+    return connection_cut(connection=connection_get_or_create(event=event))
+
+
+@sensitive_variables()
+def connection_cut(*, connection: SalesforceConnection) -> str:
+    """Revoke the tokens in Salesforce and forget them here: every event using the connection stops sending
+    until an admin logs in again. Returns a warning when revoking failed (the tokens are forgotten all the
+    same: the admin asked to cut the link)."""
     warning = ""
     if connection.refresh_token:
         try:

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.permissions import can_manage_salesforce
 from connector import services
 from connector.campaigns import campaign_find_by_name, campaign_status_create, campaign_statuses
 from connector.forms import CampaignForm, MappingsForm, StatusCreateForm, StatusesForm
@@ -31,7 +32,7 @@ def _client(event):
 @require_POST
 def campaign_check(request: HttpRequest, slug: str) -> HttpResponse:
     """Live check of the typed campaign name (htmx): found, several to choose from, or not found + hints."""
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     name = request.POST.get("campaign_name", "")
     try:
         lookup = campaign_find_by_name(client=_client(event), name=name)
@@ -43,7 +44,7 @@ def campaign_check(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def campaign_save(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     form = CampaignForm(request.POST)
     form.is_valid()
     name = form.cleaned_data.get("campaign_name", "")
@@ -69,7 +70,7 @@ def _usual(label: str, labels: list[str]) -> str:
 @require_GET
 def statuses_section(request: HttpRequest, slug: str) -> HttpResponse:
     """The two status pickers, from the campaign's CampaignMemberStatus labels (one API call)."""
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     setup = setup_or_default(event=event)
     context = {"event": event, "setup": setup}
     if setup.campaign_id:
@@ -94,7 +95,7 @@ def statuses_section(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def statuses_save(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     setup = setup_or_default(event=event)
     try:
         labels = [s.label for s in campaign_statuses(client=_client(event), campaign_id=setup.campaign_id)]
@@ -111,7 +112,7 @@ def statuses_save(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def status_create(request: HttpRequest, slug: str) -> HttpResponse:
     """Create a missing CampaignMemberStatus in Salesforce ("Came" ones count as responded)."""
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     setup = setup_or_default(event=event)
     form = StatusCreateForm(request.POST)
     if not form.is_valid() or not setup.campaign_id:
@@ -137,7 +138,7 @@ def _mapping_reports(request: HttpRequest, event, texts: dict[str, str]) -> dict
 @require_POST
 def mapping_check(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     """Live validation of one mapping editor (htmx), against the cached describe."""
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     object_name = MAPPING_OBJECTS.get(kind)
     if object_name is None:
         return HttpResponse(status=404)
@@ -150,7 +151,7 @@ def mapping_check(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
 def mapping_choices_section(request: HttpRequest, slug: str) -> HttpResponse:
     """The visual editors' choices (htmx, once per page): per participant field, the Salesforce fields the
     live check would accept, as a JSON data block. Fetches the describe once when it is not cached."""
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     setup = setup_or_default(event=event)
     describe = setup.describe_cache or {}
     if connection_or_default(event=event).is_connected:
@@ -172,7 +173,7 @@ def mapping_choices_section(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def mappings_save(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     form = MappingsForm(request.POST)
     form.is_valid()
     reports = services.setup_mappings_set(event=event, texts=form.texts())
@@ -187,7 +188,7 @@ def mappings_save(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def describe_refresh(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     try:
         services.setup_describe_refresh(event=event)
     except SalesforceError as exc:
@@ -199,7 +200,7 @@ def describe_refresh(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def check_outcome(request: HttpRequest, slug: str) -> HttpResponse:
     """The stored outcome of the last check (htmx polls it while a background check is due)."""
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     return render(request, "connector/_check_response.html", setup_context(request, event))
 
 
@@ -207,7 +208,7 @@ def check_outcome(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def check(request: HttpRequest, slug: str) -> HttpResponse:
     """CHECK SETUP: every check against the org now; the result is listed under the button."""
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     result = setup_check(event=event)
     context = setup_context(request, event, check=result)
     if request.htmx:

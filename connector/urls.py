@@ -1,10 +1,16 @@
 from django.urls import path
 
-from connector import setup_views, views
+from connector import account_views, setup_views, views
 
 app_name = "connector"
 _sf = "events/<slug:slug>/integrations/salesforce/"
 urlpatterns = [
+    path("account/<slug:account>/salesforce/", account_views.account_salesforce, name="account_salesforce"),
+    path(
+        "account/<slug:account>/salesforce/connections/<int:pk>/disconnect/",
+        account_views.account_connection_disconnect,
+        name="account_connection_disconnect",
+    ),
     path("events/<slug:slug>/integrations/", views.integrations, name="integrations"),
     # The callback URL registered in the connected app: fixed, the event comes from the pending state.
     path("salesforce/oauth/callback/", views.oauth_callback, name="oauth_callback"),
@@ -13,6 +19,7 @@ urlpatterns = [
     path(f"{_sf}deactivate/", views.deactivate, name="deactivate"),
     path(f"{_sf}connection/", views.connection_save, name="connection_save"),
     path(f"{_sf}connection/status/", views.connection_status, name="connection_status"),
+    path(f"{_sf}connection/use/", views.connection_use, name="connection_use"),
     path(f"{_sf}login/", views.login_start, name="login_start"),
     path(f"{_sf}disconnect/", views.disconnect, name="disconnect"),
     path(f"{_sf}options/", views.options_save, name="options_save"),

@@ -7,12 +7,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.permissions import can_manage_connections, can_manage_salesforce, event_abilities
 from connector import services
 from connector.forms import CampaignForm, ConnectionForm, OptionsForm
 from connector.models import ConnectionHealth
@@ -20,6 +22,7 @@ from connector.salesforce import oauth
 from connector.salesforce.errors import AuthorizationRevoked, SalesforceError
 from connector.selectors import (
     REFERENCE_CALLS_PER_PARTICIPANT,
+    account_connections,
     connection_or_default,
     setup_is_valid,
     setup_or_default,
@@ -52,6 +55,8 @@ def setup_context(request: HttpRequest, event: Event, **extra: Any) -> dict[str,
         "setup": setup,
         "state": tile_state(event),
         "connection_form": ConnectionForm(connection=connection),
+        "account_connections": account_connections(account_id=event.account_id),
+        "may": event_abilities(request.user, event),
         "campaign_form": CampaignForm(initial={"campaign_name": setup.campaign_name}),
         "options_form": OptionsForm(
             initial={
@@ -93,7 +98,7 @@ def _pretty(mapping: Any) -> str:
 @login_required
 @require_GET
 def integrations(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     context = {"event": event, "section": "integrations", "state": tile_state(event)}
     return render(request, "connector/integrations.html", context)
 
@@ -101,7 +106,7 @@ def integrations(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def activate(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     services.connection_set_active(event=event, active=True)
     return tile_redirect(request, event)
 
@@ -109,7 +114,7 @@ def activate(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def deactivate(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     services.connection_set_active(event=event, active=False)
     messages.success(request, "Salesforce is deactivated: nothing is synchronized. The setup is kept.")
     return redirect("connector:integrations", slug=event.slug)
@@ -118,15 +123,33 @@ def deactivate(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def salesforce(request: HttpRequest, slug: str) -> HttpResponse:
+    """The setup screen; staff, who may not change Salesforce settings, see the tile read-only."""
     event = event_get_for_user(user=request.user, slug=slug)
+    if not can_manage_salesforce(request.user, event):
+        return render(request, "connector/salesforce_readonly.html", readonly_context(event))
     return render(request, "connector/salesforce.html", setup_context(request, event))
+
+
+def readonly_context(event: Event) -> dict[str, Any]:
+    """What staff see of the tile: its state, the connection's name, the campaign and statuses, and how
+    many participants are synced, pending or failed; no secret, no form."""
+    setup = setup_or_default(event=event)
+    counts = dict(event.participants.values_list("salesforce_sync_state").annotate(n=Count("pk")))
+    return {
+        "event": event,
+        "section": "salesforce",
+        "state": tile_state(event),
+        "connection": connection_or_default(event=event),
+        "setup": setup,
+        "counts": counts,
+    }
 
 
 @login_required
 @require_POST
 @sensitive_post_parameters("consumer_secret")
 def connection_save(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_connections)
     form = ConnectionForm(request.POST, connection=connection_or_default(event=event))
     if not form.is_valid():
         context = setup_context(request, event, connection_form=form)
@@ -153,7 +176,7 @@ def popup_page(request: HttpRequest, *, ok: bool, message: str, status: int) -> 
 @login_required
 @require_GET
 def login_start(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_connections)
     try:
         url = services.connection_login_start(event=event, session=request.session)
     except services.SetupError as exc:
@@ -170,7 +193,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
         message = "This login answer is unknown, expired or already used. Start again with SALESFORCE LOGIN."
         return popup_page(request, ok=False, message=message, status=400)
     event = events_for_user(user=request.user).filter(pk=login.event_id).first()
-    if event is None:
+    if event is None or not can_manage_connections(request.user, event):
         return render(
             request, "connector/oauth_popup.html", {"ok": False, "message": "No such event."}, status=404
         )
@@ -193,7 +216,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
 @require_GET
 def connection_status(request: HttpRequest, slug: str) -> HttpResponse:
     """The connection's state, polled by the setup screen while not connected."""
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     connection = connection_or_default(event=event)
     if request.GET.get("polling") and connection.health == ConnectionHealth.CONNECTED:
         response = HttpResponse(status=204)
@@ -205,6 +228,7 @@ def connection_status(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "event": event,
         "connection": connection,
+        "may": event_abilities(request.user, event),
         "popup_message": POPUP_CLOSED_MESSAGE if closed else "",
     }
     return render(request, "connector/_connection_status.html", context)
@@ -213,7 +237,7 @@ def connection_status(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def disconnect(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_connections)
     warning = services.connection_disconnect(event=event)
     if warning:
         messages.warning(request, warning)
@@ -225,8 +249,21 @@ def disconnect(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
+def connection_use(request: HttpRequest, slug: str) -> HttpResponse:
+    """The event syncs through the chosen connection of its account (organizers may choose, not create)."""
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
+    try:
+        connection_id = int(request.POST.get("connection", ""))
+        connection = services.event_connection_use(event=event, connection_id=connection_id)
+    except (ValueError, services.SetupError):
+        return tile_redirect(request, event, error="Choose one of this account's Salesforce connections.")
+    return tile_redirect(request, event, success=f"This event now uses the connection {connection.username}.")
+
+
+@login_required
+@require_POST
 def options_save(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     form = OptionsForm(request.POST)
     if not form.is_valid():
         return render(

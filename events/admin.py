@@ -4,6 +4,7 @@ events they are members of, as everywhere else."""
 
 from django.contrib import admin
 
+from accounts.permissions import accounts_visible_to
 from events import services
 from events.fields import BUILT_IN_KEYS
 from events.models import Event, Participant, ParticipantField
@@ -45,13 +46,15 @@ class MemberEventsOnly:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "event" and not request.user.is_superuser:
             kwargs["queryset"] = events_for_user(user=request.user)
+        if db_field.name == "account" and not request.user.is_superuser:
+            kwargs["queryset"] = accounts_visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Event)
 class EventAdmin(MemberEventsOnly, admin.ModelAdmin):
     event_path = "pk"
-    list_display = ("name", "slug", "starts_on", "location")
+    list_display = ("name", "account", "slug", "starts_on", "location")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("members",)

@@ -1,4 +1,5 @@
-"""The demo data of `manage.py seed_demo` (and of `make run`'s first start, and the grid benchmark).
+"""The demo data of `manage.py seed_demo` (and of `make run`'s first start, and the grid benchmark): one
+account owning two events, its admin the demo organizer.
 
 Deterministic (seeded random) and idempotent: running it again creates only what is missing. The first
 participants are the people the Salesforce emulator's demo org knows, so a first sync meets existing
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from accounts.models import Role
+from accounts.services import account_ensure, membership_grant
 from events.fields import FieldType
 from events.models import Event, Participant, ParticipantField, SyncState
 
@@ -20,6 +23,12 @@ DEMO_USERNAME = "organizer"
 DEMO_PASSWORD = "demo-organizer"
 DEMO_EVENT_SLUG = "world-tour-paris"
 DEMO_EVENT_NAME = "Salesforce World Tour Paris 2026"
+# The demo account owns both demo events, so one Salesforce connection of the account serves both.
+DEMO_ACCOUNT_SLUG = "world-tour"
+DEMO_ACCOUNT_NAME = "World Tour Events"
+DEMO_SECOND_EVENT_SLUG = "webinar-series"
+DEMO_SECOND_EVENT_NAME = "Webinar Series 2026"
+DEMO_SECOND_EVENT_PARTICIPANTS = 20
 # Rows per INSERT: large enough for speed at 100,000 rows, small enough for SQLite's variable limit.
 SEED_BATCH_SIZE = 1000
 
@@ -161,9 +170,12 @@ def demo_seed(*, participants: int = 50) -> DemoResult:
     if not user.check_password(DEMO_PASSWORD):
         user.set_password(DEMO_PASSWORD)
         user.save()
+    account = account_ensure(slug=DEMO_ACCOUNT_SLUG, name=DEMO_ACCOUNT_NAME)
+    membership_grant(account=account, user=user, role=Role.ADMIN)
     event, _ = Event.objects.get_or_create(
         slug=DEMO_EVENT_SLUG,
         defaults={
+            "account": account,
             "name": DEMO_EVENT_NAME,
             "starts_on": dt.date(2026, 6, 11),
             "ends_on": dt.date(2026, 6, 11),
@@ -173,4 +185,17 @@ def demo_seed(*, participants: int = 50) -> DemoResult:
     event.members.add(user)
     demo_fields_ensure(event=event)
     created = participants_seed(event=event, count=participants)
+    second, _ = Event.objects.get_or_create(
+        slug=DEMO_SECOND_EVENT_SLUG,
+        defaults={
+            "account": account,
+            "name": DEMO_SECOND_EVENT_NAME,
+            "starts_on": dt.date(2026, 9, 24),
+            "ends_on": dt.date(2026, 9, 24),
+            "location": "Online",
+        },
+    )
+    second.members.add(user)
+    demo_fields_ensure(event=second)
+    participants_seed(event=second, count=DEMO_SECOND_EVENT_PARTICIPANTS)
     return DemoResult(DEMO_USERNAME, DEMO_PASSWORD, event, created, event.participants.count())

@@ -6,11 +6,14 @@ from events.fields import FieldType
 
 
 class Event(models.Model):
+    # The customer account that owns the event; who may open it is `accounts.permissions`.
+    account = models.ForeignKey("accounts.Account", on_delete=models.PROTECT, related_name="events")
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
     location = models.CharField(max_length=200, blank=True)
+    # The organizers and staff given this event (account admins reach every event of their account).
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="events", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # The public registration page: open between these (either may be empty), and when asked, a new

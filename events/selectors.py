@@ -1,29 +1,37 @@
 """Reads of the event side. Every read that a view makes for a user goes through `event_get_for_user`."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.permissions import can_view_event, events_visible_to
 from events.fields import BUILT_IN_FIELDS, FieldSpec
 from events.models import Event, Participant, ParticipantField, SyncState
 
 
 def events_for_user(*, user: AbstractBaseUser) -> QuerySet[Event]:
-    if user.is_superuser:
-        return Event.objects.all()
-    return Event.objects.filter(members=user)
+    """The events the user may open (`accounts.permissions.events_visible_to`)."""
+    return events_visible_to(user)
 
 
-def event_get_for_user(*, user: AbstractBaseUser, slug: str) -> Event:
-    """The event, or 404 when it does not exist or the user is not one of its members."""
+def event_get_for_user(
+    *, user: AbstractBaseUser, slug: str, allowed: Callable[[AbstractBaseUser, Event], bool] = can_view_event
+) -> Event:
+    """The event, or 404 when it does not exist or the user may not open it (outside its account, or not
+    given it); 403 when they may open it but `allowed` (a predicate of `accounts.permissions`) says no."""
     try:
-        return events_for_user(user=user).get(slug=slug)
+        event = events_for_user(user=user).get(slug=slug)
     except Event.DoesNotExist as exc:
         raise Http404("No such event.") from exc
+    if not allowed(user, event):
+        raise PermissionDenied("Your role in this account does not allow this.")
+    return event
 
 
 def event_fields(*, event: Event) -> list[FieldSpec]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.permissions import can_export_personal_data
 from events import services
 from events.export_jobs import export_job_get, export_job_path
 from events.export_queue import export_job_start
@@ -53,7 +54,11 @@ IMPORT_EMAIL_CLASH = (
 
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
-    events = events_for_user(user=request.user).annotate(participant_count=Count("participants"))
+    events = (
+        events_for_user(user=request.user)
+        .select_related("account")
+        .annotate(participant_count=Count("participants"))
+    )
     return render(request, "events/event_list.html", {"events": events})
 
 
@@ -99,7 +104,7 @@ def participant_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def participant_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_export_personal_data)
     if fmt not in ("csv", "xlsx"):
         raise Http404("Unknown export format.")
     form = GridFilterForm(request.GET)
@@ -123,7 +128,7 @@ def participant_export(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
 @require_GET
 def export_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A background export's progress (htmx polls its partial) and, once ready, its download link."""
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_export_personal_data)
     job = export_job_get(event=event, user=request.user, pk=pk)
     keep_hours = settings.EXPORT_KEEP_HOURS
     context = {"event": event, "section": "participants", "job": job, "keep_hours": keep_hours}
@@ -135,7 +140,7 @@ def export_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def export_job_download(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_export_personal_data)
     job = export_job_get(event=event, user=request.user, pk=pk)
     path = export_job_path(job)
     if job.state != ExportState.READY or not path.exists():

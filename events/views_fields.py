@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import can_edit_event_settings
 from events import services
 from events.fields import BUILT_IN_FIELDS
 from events.forms import ParticipantFieldForm
@@ -15,7 +16,7 @@ from events.selectors import event_field_get, event_get_for_user
 
 @login_required
 def field_list(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_edit_event_settings)
     form = ParticipantFieldForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -42,7 +43,7 @@ def field_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def field_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_edit_event_settings)
     field = event_field_get(event=event, pk=pk)
     form = ParticipantFieldForm(request.POST or None, event=event, instance=field)
     if request.method == "POST" and form.is_valid():
@@ -58,7 +59,7 @@ def field_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def field_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_edit_event_settings)
     field = event_field_get(event=event, pk=pk)
     services.participant_field_delete(field=field)
     messages.success(request, f"Field “{field.label}” deleted.")

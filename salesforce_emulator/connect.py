@@ -55,7 +55,7 @@ def event_connect_to_emulator(*, event, url: str, ca_path: str):
     outcome = services.connection_login_complete(event=event, login=login, code=query.get("code", ""))
     if not outcome.ok:
         raise RuntimeError(f"the emulator login failed: {outcome.message}")
-    return SalesforceConnection.objects.get(event=event)
+    return SalesforceConnection.objects.get(setups__event=event)
 
 
 def event_setup_for_campaign(

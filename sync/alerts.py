@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.core.mail import send_mail
 from django.urls import reverse
 
-from connector.models import SalesforceConnection
+from accounts.permissions import salesforce_managers
 from events.models import Event
 
 logger = logging.getLogger(__name__)
@@ -25,9 +25,10 @@ ALERT_REPEAT = timedelta(hours=12)
 
 
 def organizers_alert(*, event: Event, kind: str, subject: str, body: str) -> bool:
-    """Email the event's members about `kind` (halted, paused, needs_login) unless they were told in the
-    last ALERT_REPEAT; True when an email went out."""
-    recipients = sorted({user.email for user in event.members.all() if user.email})
+    """Email the people who can act on the event's tile (its account's admins, its organizers) about `kind`
+    (halted, paused, needs_login) unless they were told in the last ALERT_REPEAT; True when an email went
+    out."""
+    recipients = sorted({user.email for user in salesforce_managers(event) if user.email})
     if not recipients:
         return False
     try:
@@ -43,10 +44,10 @@ def organizers_alert(*, event: Event, kind: str, subject: str, body: str) -> boo
 
 
 def connection_needs_login_alert(sender: Any, *, connection_id: int, reason: str, **kwargs: Any) -> None:
-    """On connector's `connection_needs_login`: tell the organizers of the events that use it."""
-    for connection in SalesforceConnection.objects.filter(pk=connection_id).select_related("event"):
+    """On connector's `connection_needs_login`: tell the organizers of every event that uses it."""
+    for event in Event.objects.filter(salesforce_setup__connection_id=connection_id):
         organizers_alert(
-            event=connection.event,
+            event=event,
             kind="needs_login",
             subject="Salesforce needs a new login",
             body=("Salesforce refused the connection's saved login, so nothing is sent to Salesforce for "

@@ -162,6 +162,7 @@ def _duplicates(server: Any, known_before: Counter, campaign_id: str) -> tuple[i
 
 
 def bench_run(*, participants: int, latency_ms: int, scenario: str, concurrency: int) -> dict[str, Any]:
+    from accounts.services import account_ensure
     from backoffice.celery import app
     from backoffice.embedded_redis import start_embedded_redis
     from events.services import participant_update
@@ -177,7 +178,10 @@ def bench_run(*, participants: int, latency_ms: int, scenario: str, concurrency:
     settings.SITE_URL = "http://127.0.0.1:8000"  # a callback URL of the emulator's demo connected app
     worker = None
     try:
-        event = Event.objects.create(name="Sync benchmark", slug=f"bench-{int(time.time())}")
+        slug = f"bench-{int(time.time())}"
+        event = Event.objects.create(
+            name="Sync benchmark", slug=slug, account=account_ensure(slug=slug, name="Sync benchmark")
+        )
         event_connect_to_emulator(event=event, url=server.url, ca_path=str(server.ca_path))
         campaign_id = next(c["Id"] for c in server.records("Campaign") if c["Name"] == CAMPAIGN)
         event_setup_for_campaign(event=event, campaign_id=campaign_id, campaign_name=CAMPAIGN,

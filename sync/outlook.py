@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from connector.selectors import connection_for_event, setup_for_event, setup_is_valid
+from connector.selectors import setup_for_event, setup_is_valid
 from events.models import Event, Participant
 from sync.selectors import event_halt, event_pause
 
@@ -22,8 +22,8 @@ SENT_STATUS_ONLY = (
 
 
 def sync_outlook_answer(sender: Any, *, event: Event, participant: Participant | None, **kwargs: Any) -> str:
-    connection = connection_for_event(event)
-    if connection is None or not connection.is_active:
+    setup = setup_for_event(event)
+    if setup is None or not setup.is_active:
         return "Salesforce is not activated for this event: nothing is sent."
     valid, reason = setup_is_valid(event)
     if not valid:
@@ -36,7 +36,6 @@ def sync_outlook_answer(sender: Any, *, event: Event, participant: Participant |
     if pause:
         until = timezone.localtime(pause.paused_until)
         return f"Paused until {until:%H:%M} ({pause.pause_reason}): changes are sent after, by themselves."
-    setup = setup_for_event(event)
     if participant is not None and participant.salesforce_id and setup and not setup.allow_data_update:
         return SENT_STATUS_ONLY
     return SENT

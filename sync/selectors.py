@@ -60,7 +60,7 @@ def event_halt(*, event: Event) -> EventSync | None:
     halted_at = state.halted_at
     lifted = Event.objects.filter(pk=event.pk).filter(
         Q(salesforce_setup__last_checked_at__gt=halted_at)
-        | Q(salesforce_connection__connected_at__gt=halted_at)
+        | Q(salesforce_setup__connection__connected_at__gt=halted_at)
     )
     return None if lifted.exists() else state
 
@@ -75,13 +75,13 @@ def events_to_sweep() -> list[int]:
     not_halted = (
         Q(sync_state__halted_at__isnull=True)
         | Q(salesforce_setup__last_checked_at__gt=halted_at)
-        | Q(salesforce_connection__connected_at__gt=halted_at)
+        | Q(salesforce_setup__connection__connected_at__gt=halted_at)
     )
     return list(
         Event.objects.filter(
             participants__salesforce_sync_state=SyncState.PENDING,
-            salesforce_connection__is_active=True,
-            salesforce_connection__health=ConnectionHealth.CONNECTED,
+            salesforce_setup__is_active=True,
+            salesforce_setup__connection__health=ConnectionHealth.CONNECTED,
             salesforce_setup__last_check_ok=True,
         )
         .filter(Q(sync_state__isnull=True) | (not_paused & not_backing_off & not_halted))
@@ -121,7 +121,7 @@ class AttemptLine:
 
 def participant_history(*, participant: Participant, limit: int = HISTORY_ATTEMPTS) -> list[AttemptLine]:
     """The participant's last sync attempts, newest first, each with a link to its record in the org."""
-    connection = SalesforceConnection.objects.filter(event_id=participant.event_id).first()
+    connection = SalesforceConnection.objects.filter(setups__event_id=participant.event_id).first()
     base = connection.instance_url.rstrip("/") if connection and connection.instance_url else ""
     attempts = SyncAttempt.objects.filter(participant=participant)[:limit]
     return [AttemptLine(a, f"{base}/{a.record_id}" if base and a.record_id else "") for a in attempts]

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.permissions import can_manage_salesforce
 from events.selectors import event_get_for_user, participant_get
 
 
@@ -18,7 +19,7 @@ def _progress(request: HttpRequest, event) -> HttpResponse:
 def force_sync(request: HttpRequest, slug: str) -> HttpResponse:
     from sync.services import force_sync_start
 
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     result = force_sync_start(event=event)
     if result.refused:
         messages.error(request, f"Force synchronization is not possible yet: {result.refused}")
@@ -34,7 +35,7 @@ def force_sync(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def progress(request: HttpRequest, slug: str) -> HttpResponse:
-    return _progress(request, event_get_for_user(user=request.user, slug=slug))
+    return _progress(request, event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce))
 
 
 @login_required
@@ -43,6 +44,6 @@ def participant_history(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     """The participant page's Salesforce history (loaded by htmx): the last attempts, what was sent where."""
     from sync.selectors import participant_history as history
 
-    event = event_get_for_user(user=request.user, slug=slug)
+    event = event_get_for_user(user=request.user, slug=slug)  # anyone who sees the participant, staff too
     participant = participant_get(event=event, pk=pk)
     return render(request, "sync/_participant_history.html", {"lines": history(participant=participant)})

@@ -11,6 +11,8 @@ import redis
 from django.conf import settings
 from django.test.signals import setting_changed
 
+from accounts.models import Role
+from accounts.services import event_give
 from backoffice.celery import app as celery_app
 from backoffice.embedded_redis import start_embedded_redis
 from tests.celery_worker import start_worker
@@ -79,8 +81,10 @@ def user(db):
 
 @pytest.fixture
 def event(db, user):
+    """An event of its own account, whose admin is `user` (so they may connect it to Salesforce too; the
+    narrower roles are tested in tests/accounts)."""
     event = EventFactory()
-    event.members.add(user)
+    event_give(event=event, user=user, role=Role.ADMIN)
     return event
 
 

@@ -1,6 +1,7 @@
 import factory
 from django.contrib.auth import get_user_model
 
+from accounts.models import Account
 from events.models import Event, Participant, ParticipantField
 
 PASSWORD = "correct-horse-battery"
@@ -21,9 +22,19 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
+class AccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Account
+
+    name = factory.Sequence(lambda n: f"Company {n}")
+    slug = factory.Sequence(lambda n: f"company-{n}")
+
+
 class EventFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Event
+
+    account = factory.SubFactory(AccountFactory)
 
     name = factory.Sequence(lambda n: f"Summit {n}")
     slug = factory.Sequence(lambda n: f"summit-{n}")

@@ -71,7 +71,7 @@ def connect(event, server) -> SalesforceConnection:
     login = oauth.pending_login_pop(session, state=query["state"])
     outcome = services.connection_login_complete(event=event, login=login, code=query["code"])
     assert outcome.ok, outcome.message
-    return SalesforceConnection.objects.get(event=event)
+    return SalesforceConnection.objects.get(setups__event=event)
 
 
 @pytest.fixture

@@ -155,4 +155,5 @@ def test_tokens_and_secret_are_encrypted_in_the_database(connected):
         raw = cursor.fetchone()
     clear = (connected.consumer_secret, connected.refresh_token, connected.access_token)
     assert all(clear) and all(value not in stored for value in clear for stored in raw)
-    assert connection_get_or_create(event=connected.event).refresh_token == connected.refresh_token
+    event = connected.setups.get().event
+    assert connection_get_or_create(event=event).refresh_token == connected.refresh_token

@@ -56,7 +56,7 @@ def test_organizer_logs_in_and_the_tile_says_connected_as_username_and_org(organ
     query = callback_query(emulator_authorize(emulator, _start(organizer, event)))
     response = organizer.get(CALLBACK, query)
     assert response.status_code == 200 and "window.opener" in response.content.decode()
-    connection = SalesforceConnection.objects.get(event=event)
+    connection = SalesforceConnection.objects.get(setups__event=event)
     assert connection.health == ConnectionHealth.CONNECTED and connection.username == DEMO_USER
     assert connection.org_id.startswith("00D") and connection.user_id.startswith("005")
     assert connection.instance_url == emulator.url
@@ -72,7 +72,7 @@ def test_two_pending_logins_do_not_clobber_each_other(organizer, event, emulator
     _start(organizer, event)
     query = callback_query(emulator_authorize(emulator, first))
     assert organizer.get(CALLBACK, query).status_code == 200
-    assert SalesforceConnection.objects.get(event=event).is_connected
+    assert SalesforceConnection.objects.get(setups__event=event).is_connected
 
 
 def test_denied_consent_says_so_and_stores_nothing(organizer, event, emulator):
@@ -81,7 +81,7 @@ def test_denied_consent_says_so_and_stores_nothing(organizer, event, emulator):
     assert query["error"] == "access_denied"
     response = organizer.get(CALLBACK, query)
     assert response.status_code == 400 and "denied access" in response.content.decode()
-    connection = SalesforceConnection.objects.get(event=event)
+    connection = SalesforceConnection.objects.get(setups__event=event)
     assert not connection.refresh_token and not connection.access_token and not connection.is_connected
     status = organizer.get(reverse("connector:connection_status", args=[event.slug]))
     assert "You denied access in Salesforce" in status.content.decode()
@@ -93,29 +93,29 @@ def test_callback_refuses_a_missing_or_wrong_state(organizer, event, emulator, s
     query = callback_query(emulator_authorize(emulator, _start(organizer, event)))
     response = organizer.get(CALLBACK, {**query, "state": state})
     assert response.status_code == 400 and "unknown, expired or already used" in response.content.decode()
-    assert not SalesforceConnection.objects.get(event=event).refresh_token
+    assert not SalesforceConnection.objects.get(setups__event=event).refresh_token
 
 
 def test_callback_replayed_is_refused(organizer, event, emulator):
     configure(event, emulator)
     query = callback_query(emulator_authorize(emulator, _start(organizer, event)))
     assert organizer.get(CALLBACK, query).status_code == 200
-    SalesforceConnection.objects.filter(event=event).update(refresh_token="", access_token="")
+    SalesforceConnection.objects.filter(setups__event=event).update(refresh_token="", access_token="")
     assert organizer.get(CALLBACK, query).status_code == 400
-    assert not SalesforceConnection.objects.get(event=event).refresh_token
+    assert not SalesforceConnection.objects.get(setups__event=event).refresh_token
 
 
 def test_a_used_code_under_a_fresh_state_is_refused_by_salesforce(organizer, event, emulator):
     configure(event, emulator)
     used = callback_query(emulator_authorize(emulator, _start(organizer, event)))
     assert organizer.get(CALLBACK, used).status_code == 200
-    SalesforceConnection.objects.filter(event=event).update(
+    SalesforceConnection.objects.filter(setups__event=event).update(
         refresh_token="", access_token="", health="not_connected"
     )
     fresh_state = parse_qs(urlsplit(_start(organizer, event)).query)["state"][0]
     response = organizer.get(CALLBACK, {"code": used["code"], "state": fresh_state})
     assert response.status_code == 400 and "expired or was already used" in response.content.decode()
-    assert not SalesforceConnection.objects.get(event=event).refresh_token
+    assert not SalesforceConnection.objects.get(setups__event=event).refresh_token
 
 
 def test_wrong_consumer_secret_ends_with_a_clear_message(organizer, event, emulator):
@@ -123,12 +123,12 @@ def test_wrong_consumer_secret_ends_with_a_clear_message(organizer, event, emula
     query = callback_query(emulator_authorize(emulator, _start(organizer, event)))
     response = organizer.get(CALLBACK, query)
     assert response.status_code == 400 and "Consumer Key or Consumer Secret" in response.content.decode()
-    assert not SalesforceConnection.objects.get(event=event).refresh_token
+    assert not SalesforceConnection.objects.get(setups__event=event).refresh_token
 
 
 def test_wrong_consumer_key_is_stopped_on_salesforces_side(organizer, event, emulator):
     configure(event, emulator)
-    SalesforceConnection.objects.filter(event=event).update(consumer_key="unknown-key")
+    SalesforceConnection.objects.filter(setups__event=event).update(consumer_key="unknown-key")
     page = emulator.session().get(_start(organizer, event))
     assert "invalid_client_id" in page.text and 'name="username"' not in page.text
 
@@ -150,10 +150,10 @@ def test_login_without_key_and_secret_explains_what_is_missing(organizer, event,
 def test_disconnect_revokes_the_tokens_in_salesforce_and_forgets_them(organizer, event, emulator):
     configure(event, emulator)
     organizer.get(CALLBACK, callback_query(emulator_authorize(emulator, _start(organizer, event))))
-    refresh_token = SalesforceConnection.objects.get(event=event).refresh_token
+    refresh_token = SalesforceConnection.objects.get(setups__event=event).refresh_token
     response = organizer.post(reverse("connector:disconnect", args=[event.slug]))
     assert response.status_code == 302
-    connection = SalesforceConnection.objects.get(event=event)
+    connection = SalesforceConnection.objects.get(setups__event=event)
     assert (
         not connection.refresh_token and not connection.access_token and connection.health == "not_connected"
     )
@@ -175,7 +175,7 @@ def test_connection_form_keeps_the_secret_write_only(organizer, event, emulator)
     page = organizer.get(reverse("connector:salesforce", args=[event.slug])).content.decode()
     assert DEMO_SECRET not in page and 'id="secret-set"' in page
     assert organizer.post(url, {**data, "consumer_secret": ""}).status_code == 302  # blank keeps it
-    assert SalesforceConnection.objects.get(event=event).consumer_secret == DEMO_SECRET
+    assert SalesforceConnection.objects.get(setups__event=event).consumer_secret == DEMO_SECRET
 
 
 @pytest.mark.parametrize(
@@ -216,7 +216,7 @@ def test_no_secret_or_token_in_responses_or_logs(organizer, event, emulator, cap
     caplog.set_level(logging.DEBUG)
     configure(event, emulator)
     callback = organizer.get(CALLBACK, callback_query(emulator_authorize(emulator, _start(organizer, event))))
-    connection = SalesforceConnection.objects.get(event=event)
+    connection = SalesforceConnection.objects.get(setups__event=event)
     emulator.set_faults(expire_sessions=True)
     typed = "typed-secret-of-a-refused-form"
     refused = organizer.post(
@@ -231,7 +231,7 @@ def test_no_secret_or_token_in_responses_or_logs(organizer, event, emulator, cap
         organizer.post(reverse("connector:check", args=[event.slug])),  # refreshes the expired session
         organizer.get(reverse("connector:integrations", args=[event.slug])),
     ]
-    refreshed = SalesforceConnection.objects.get(event=event)
+    refreshed = SalesforceConnection.objects.get(setups__event=event)
     secrets = {DEMO_SECRET, typed, connection.refresh_token, connection.access_token, refreshed.access_token}
     assert refreshed.access_token != connection.access_token
     for response in pages:

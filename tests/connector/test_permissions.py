@@ -3,6 +3,8 @@
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
+from accounts.models import Role
+from accounts.services import event_give, membership_grant
 from connector.models import SalesforceConnection, SalesforceSetup
 from connector.salesforce import oauth
 from tests.connector.conftest import callback_query, configure, emulator_authorize
@@ -43,9 +45,9 @@ def test_the_walk_finds_the_tile_and_the_sync():
 
 @pytest.fixture
 def stranger(client, db):
-    """A user who organizes another event, logged in."""
+    """An admin of another account, logged in."""
     other = UserFactory()
-    EventFactory().members.add(other)
+    membership_grant(account=EventFactory().account, user=other, role=Role.ADMIN)
     client.login(username=other.username, password=PASSWORD)
     return client
 
@@ -60,7 +62,7 @@ def test_other_events_member_sees_what_a_missing_event_shows(stranger, event, na
         assert response.status_code in (404, 405) and response.status_code == missing.status_code
         statuses.append(response.status_code)
     assert 404 in statuses
-    assert not SalesforceConnection.objects.filter(event=event).exists()
+    assert not SalesforceConnection.objects.filter(setups__event=event).exists()
     assert not SalesforceSetup.objects.filter(event=event).exists()
 
 
@@ -78,11 +80,11 @@ def test_a_callback_for_another_users_pending_login_is_refused(client, event, em
     authorize = client.get(reverse("connector:login_start", args=[event.slug]))["Location"]
     query = callback_query(emulator_authorize(emulator, authorize))
     other = UserFactory()
-    event.members.add(other)
+    event_give(event=event, user=other)
     client.logout()
     client.login(username=other.username, password=PASSWORD)
     assert client.get("/salesforce/oauth/callback/", query).status_code == 400
-    assert not SalesforceConnection.objects.get(event=event).refresh_token
+    assert not SalesforceConnection.objects.get(setups__event=event).refresh_token
     assert oauth.SESSION_KEY not in client.session or not client.session[oauth.SESSION_KEY]
 
 

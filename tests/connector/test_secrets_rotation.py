@@ -17,7 +17,7 @@ def stored_ciphertext(pk: int) -> str:
 def test_rotation_re_encrypts_secrets_under_the_new_key_so_the_old_key_can_be_dropped(event, settings):
     old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     settings.FIELD_ENCRYPTION_KEYS = [old_key]
-    saved = SalesforceConnection.objects.create(event=event, consumer_secret="s3cret-value")
+    saved = SalesforceConnection.objects.create(account=event.account, consumer_secret="s3cret-value")
     assert "s3cret-value" not in stored_ciphertext(saved.pk)
 
     settings.FIELD_ENCRYPTION_KEYS = [new_key, old_key]

@@ -377,7 +377,7 @@ def test_an_edit_saved_during_check_setup_is_kept_and_not_marked_checked(event, 
 def test_opening_a_never_used_tile_writes_nothing(organizer, event):
     for name in ("salesforce", "connection_status", "statuses", "integrations"):
         assert organizer.get(reverse(f"connector:{name}", args=[event.slug])).status_code == 200
-    assert not SalesforceConnection.objects.filter(event=event).exists()
+    assert not SalesforceConnection.objects.filter(setups__event=event).exists()
     assert not SalesforceSetup.objects.filter(event=event).exists()
 
 

@@ -75,6 +75,6 @@ def test_a_login_answer_naming_an_untrusted_instance_is_refused_and_nothing_stor
     body = response.content.decode()
     assert response.status_code == 400 and "points outside salesforce.com and force.com" in body
     assert "127.0.0.1" in body
-    connection = SalesforceConnection.objects.get(event=event)
+    connection = SalesforceConnection.objects.get(setups__event=event)
     assert not connection.access_token and not connection.refresh_token and not connection.instance_url
     assert not connection.is_connected and "outside salesforce.com" in connection.last_error

@@ -7,6 +7,8 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
+from accounts.models import Role
+from accounts.services import event_give
 from events.fields import FieldType
 from events.models import Participant, SyncState
 from tests.e2e.conftest import login
@@ -19,7 +21,7 @@ pytestmark = pytest.mark.e2e
 def organizer_event(transactional_db):
     user = UserFactory(username="claire")
     event = EventFactory(name="Salesforce World Tour Paris 2026", slug="world-tour-paris")
-    event.members.add(user)
+    event_give(event=event, user=user, role=Role.ADMIN)
     ParticipantFieldFactory(
         event=event,
         key="ticket",

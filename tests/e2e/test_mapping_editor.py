@@ -5,6 +5,8 @@ import json
 
 import pytest
 
+from accounts.models import Role
+from accounts.services import event_give
 from connector.models import SalesforceSetup
 from events.fields import FieldType
 from salesforce_emulator.connect import event_connect_to_emulator
@@ -25,7 +27,7 @@ def connected_organizer(transactional_db, salesforce_emulator, live_server, sett
     settings.SITE_URL = "http://127.0.0.1:8000"  # a callback URL of the emulator's demo connected app
     user = UserFactory(username="claire")
     event = EventFactory(name="World Tour Paris", slug="world-tour-paris")
-    event.members.add(user)
+    event_give(event=event, user=user, role=Role.ADMIN)
     for key, label, kind in [
         ("diet", "Diet", FieldType.TEXT),
         ("score", "Score", FieldType.NUMBER),

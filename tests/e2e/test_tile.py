@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+from accounts.models import Role
+from accounts.services import event_give
 from connector.models import SalesforceConnection, SalesforceSetup
 from events.fields import FieldType
 from tests.e2e.conftest import login
@@ -29,7 +31,7 @@ def tile_emulator(salesforce_emulator, live_server, settings):
 def organizer_event(transactional_db):
     user = UserFactory(username="claire")
     event = EventFactory(name="World Tour Paris", slug="world-tour-paris")
-    event.members.add(user)
+    event_give(event=event, user=user, role=Role.ADMIN)
     ParticipantFieldFactory(event=event, key="diet", label="Diet", type=FieldType.TEXT)
     ParticipantFieldFactory(event=event, key="score", label="Score", type=FieldType.NUMBER)
     ParticipantFactory.create_batch(5, event=event)
@@ -75,7 +77,7 @@ def test_organizer_sets_up_the_salesforce_tile_end_to_end(
     with popup.expect_event("close"):
         popup.click("input[name=allow]")
     page.wait_for_selector("text=Connected as demo@emulator.example")
-    org_id = SalesforceConnection.objects.get(event=event).org_id
+    org_id = SalesforceConnection.objects.get(setups__event=event).org_id
     assert f"Connected as demo@emulator.example ({org_id})" in page.inner_text("#connection-status")
     _shot(page, artifacts_dir, "05-connected")
 

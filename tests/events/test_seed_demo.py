@@ -3,7 +3,8 @@
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from events.demo import DEMO_EVENT_SLUG
+from accounts.models import AccountMembership, Role
+from events.demo import DEMO_EVENT_SLUG, DEMO_SECOND_EVENT_SLUG
 from events.fields import FieldType
 from events.models import Event
 
@@ -46,3 +47,13 @@ def test_seed_demo_data_is_varied_and_meets_the_emulator_org(db):
         (False, False),
     }
     assert all(p.salesforce_sync_state == "pending" for p in participants)
+
+
+def test_seed_demo_makes_one_account_with_two_events_administered_by_the_demo_organizer(db):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    first, second = Event.objects.get(slug=DEMO_EVENT_SLUG), Event.objects.get(slug=DEMO_SECOND_EVENT_SLUG)
+    assert first.account_id == second.account_id and Event.objects.count() == 2
+    membership = AccountMembership.objects.get(account=first.account)
+    assert membership.user.username == "organizer" and membership.role == Role.ADMIN
+    assert second.participants.count() == 20 and second.custom_fields.count() == first.custom_fields.count()

@@ -4,6 +4,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.services import event_give
 from events.models import Participant, SyncState
 from tests.factories import EventFactory, ParticipantFactory, UserFactory
 
@@ -311,7 +312,7 @@ def test_admin_edit_marks_the_participant_pending(client, db):
 def test_staff_who_are_not_superusers_see_only_their_events_participants_in_the_admin(client, event):
     staff = UserFactory(is_staff=True)
     staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_participant", "view_event"]))
-    event.members.add(staff)
+    event_give(event=event, user=staff)
     mine = ParticipantFactory(event=event, email="mine@example.com")
     theirs = ParticipantFactory(event=EventFactory(), email="theirs@example.com")
     client.force_login(staff)

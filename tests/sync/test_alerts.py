@@ -4,7 +4,9 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 
-from connector.models import SalesforceConnection
+from accounts.models import Role
+from accounts.services import event_give
+from connector.models import SalesforceConnection, SalesforceSetup
 from connector.salesforce.refresh import connection_mark_needs_login
 from sync.services import event_halt, event_pause
 from tests.factories import EventFactory, UserFactory
@@ -13,7 +15,9 @@ from tests.factories import EventFactory, UserFactory
 @pytest.fixture
 def organized_event(db):
     event = EventFactory(name="Summit")
-    event.members.add(UserFactory(email="claire@example.org"), UserFactory(email=""))
+    for organizer in (UserFactory(email="claire@example.org"), UserFactory(email="")):
+        event_give(event=event, user=organizer, role=Role.ORGANIZER)
+    event_give(event=event, user=UserFactory(email="staff@example.org"), role=Role.STAFF)
     for kind in ("halted", "paused", "needs_login"):  # event ids repeat from test to test
         cache.delete(f"sync:alert:{event.pk}:{kind}")
     return event
@@ -36,9 +40,17 @@ def test_a_pause_for_the_api_limit_emails_once_however_often_it_pauses(organized
     assert "resumes by itself" in mail.outbox[0].body
 
 
-def test_a_connection_that_needs_a_new_login_emails_once(organized_event):
-    connection = SalesforceConnection.objects.create(event=organized_event, is_active=True)
+def test_a_connection_that_needs_a_new_login_emails_once_for_every_event_using_it(organized_event):
+    connection = SalesforceConnection.objects.create(account=organized_event.account)
+    second = EventFactory(name="Forum", account=organized_event.account)
+    cache.delete(f"sync:alert:{second.pk}:needs_login")
+    event_give(event=second, user=UserFactory(email="sam@example.org"), role=Role.ORGANIZER)
+    for event in (organized_event, second):
+        SalesforceSetup.objects.create(event=event, is_active=True, connection=connection)
     for _ in range(2):
         connection_mark_needs_login(connection_id=connection.pk, reason="invalid_grant: token expired")
-    assert [m.subject for m in mail.outbox] == ["[Summit] Salesforce needs a new login"]
+    assert sorted((m.subject, tuple(m.to)) for m in mail.outbox) == [
+        ("[Forum] Salesforce needs a new login", ("sam@example.org",)),
+        ("[Summit] Salesforce needs a new login", ("claire@example.org",)),
+    ]
     assert "SALESFORCE LOGIN" in mail.outbox[0].body and "invalid_grant" in mail.outbox[0].body

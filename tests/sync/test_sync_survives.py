@@ -37,14 +37,14 @@ def test_access_token_expired_mid_run_is_refreshed_and_the_rotated_refresh_token
 ):
     event = connected_event
     salesforce_emulator.set_faults(refresh_token_rotation=True, latency_ms=50)
-    first_refresh_token = SalesforceConnection.objects.get(event=event).refresh_token
+    first_refresh_token = SalesforceConnection.objects.get(setups__event=event).refresh_token
     add_participants(event, 600)
     force_sync_start(event=event)
     wait_until(lambda: states(event)["synced"] >= 200, message="the first batch")
     salesforce_emulator.set_faults(expire_sessions=True)
     wait_until(settled(event), message="the forced sync")
     assert states(event) == {"synced": 600}
-    connection = SalesforceConnection.objects.get(event=event)
+    connection = SalesforceConnection.objects.get(setups__event=event)
     assert connection.health == ConnectionHealth.CONNECTED
     assert connection.refresh_token != first_refresh_token
     assert duplicates(salesforce_emulator) == 0
@@ -57,7 +57,8 @@ def test_revoked_refresh_token_keeps_everyone_pending_until_the_organizer_logs_i
     salesforce_emulator.set_faults(revoke_refresh_tokens=True, expire_sessions=True)
     add_participants(event, 50)
     force_sync_start(event=event)
-    wait_until(lambda: SalesforceConnection.objects.get(event=event).health == ConnectionHealth.NEEDS_LOGIN,
+    connections = SalesforceConnection.objects.filter(setups__event=event)
+    wait_until(lambda: connections.get().health == ConnectionHealth.NEEDS_LOGIN,
                message="the connection to need a login")
     assert states(event) == {"pending": 50}
     assert not any(e.startswith("person") for e in _lead_emails(salesforce_emulator))
