@@ -66,9 +66,10 @@ def test_xlsx_export_has_custom_fields_and_sync_columns(client_member, event, cu
     assert synced["Sessions"] == "Keynote; Workshop, hands-on"
     assert synced["Visited booth"] is True and synced["Ticket type"] == "VIP"  # typed cells, not text
     assert synced["Arrival date"] == dt.datetime(2026, 6, 11)  # a date cell (openpyxl reads it as datetime)
+    synced_row = 2 + [row[0] for row in rows[1:]].index("synced@example.com")  # rows follow the names
     column = header.index("Salesforce sync date") + 1
-    assert sheet.cell(row=2, column=column).number_format == "yyyy-mm-dd hh:mm"
-    assert sheet.cell(row=2, column=header.index("Arrival date") + 1).number_format == "yyyy-mm-dd"
+    assert sheet.cell(row=synced_row, column=column).number_format == "yyyy-mm-dd hh:mm"
+    assert sheet.cell(row=synced_row, column=header.index("Arrival date") + 1).number_format == "yyyy-mm-dd"
     # People can use it as it comes: the header row stays in view, every column filters, nothing is cut.
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(header))}3"
