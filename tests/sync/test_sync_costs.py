@@ -76,3 +76,34 @@ def test_one_new_participant_arriving_live_costs_2_api_calls_one_look_up_composi
     assert participant.salesforce_sync_state == "synced" and participant.salesforce_sync_date
     assert participant.salesforce_id == lead["Id"]
     assert participant.salesforce_campaign_member_id == members[0]["Id"]
+
+
+def _describe_calls(emulator):
+    return sum(n for endpoint, n in emulator.stats()["by_endpoint"].items() if "describe" in endpoint)
+
+
+def test_runs_after_refresh_fields_read_the_describes_from_the_setup_and_call_salesforce_for_none(
+    connected_event, salesforce_emulator, sync_worker
+):
+    from connector.models import SalesforceSetup
+    from connector.services import setup_describe_refresh
+
+    event = connected_event
+    setup = SalesforceSetup.objects.get(event=event)
+    setup.describe_cache = {"Lead": {"Title": {"name": "Title", "type": "string", "length": 5}}}
+    setup.save(update_fields=["describe_cache"])
+    setup_describe_refresh(event=event)  # REFRESH FIELDS (CHECK SETUP fetches the same three)
+    assert _describe_calls(salesforce_emulator) == DESCRIBES
+    refreshed = SalesforceSetup.objects.get(event=event).describe_cache
+    assert set(refreshed) == {"Lead", "Contact", "CampaignMember"}
+    assert refreshed["Lead"]["Title"]["length"] > 5  # the stale entry was replaced, not kept
+
+    add_participants(event, 300, job_title="Head of Listening")
+    force_sync_start(event=event)
+    wait_until(settled(event), timeout=120, message="the first forced sync")
+    assert force_sync_start(event=event).started
+    wait_until(settled(event), timeout=120, message="the second forced sync")
+    assert states(event) == {"synced": 300}
+    assert _describe_calls(salesforce_emulator) == DESCRIBES  # neither run described anything again
+    lead = next(r for r in salesforce_emulator.records("Lead") if r["Email"] == "person7@example.org")
+    assert lead["Title"] == "Head of Listening"  # the refreshed length, not the stale 5
