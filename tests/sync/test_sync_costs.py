@@ -1,7 +1,7 @@
 """What a sync costs in Salesforce API calls, counted by the emulator (counts, not time).
 
-The pattern: per batch of up to 200 participants, one Composite of look-ups and one Composite carrying every
-write as sObject Collections subrequests; the three object describes once per setup."""
+The pattern: per batch of up to 1,000 participants, one Composite of look-ups, and the writes as sObject
+Collections subrequests of 200 records, 5 to a Composite; the three object describes once per setup."""
 
 from events.services import participant_create, participant_update
 from sync.services import force_sync_start
@@ -25,7 +25,9 @@ def test_forced_sync_of_2000_new_participants_then_resync_then_one_live_change_s
     fresh_calls = _calls(salesforce_emulator)
     assert states(event) == {"synced": 2000}
     assert fresh_calls / 2000 <= 0.03
-    assert fresh_calls <= DESCRIBES + 10 * 2  # ten batches: a look-up Composite and a write Composite each
+    # Two batches of 1,000: a look-up Composite each, and 400 new people per write Composite (their creates
+    # and their memberships by reference: 4 Collections of 200), so 3 write Composites each.
+    assert fresh_calls <= DESCRIBES + 2 * (1 + 3)
     assert _calls(salesforce_emulator, "POST /composite/sobjects") == 0  # every write went inside a Composite
     assert duplicates(salesforce_emulator) == 0
     leads = {r["Email"]: r for r in salesforce_emulator.records("Lead")}
@@ -42,6 +44,7 @@ def test_forced_sync_of_2000_new_participants_then_resync_then_one_live_change_s
     wait_until(settled(event), timeout=120, message="the re-sync")
     resync_calls = _calls(salesforce_emulator) - fresh_calls
     assert resync_calls / 2000 <= 0.01
+    assert resync_calls <= 2  # two look-up Composites of 1,000; nothing changed, nothing written
     assert states(event) == {"synced": 2000}
 
     before = _calls(salesforce_emulator)
