@@ -22,9 +22,9 @@ from sync.executor import Outcome
 from sync.models import AttemptOutcome, SyncAttempt
 from sync.planner import CONTACT, LEAD, MEMBER, ParticipantIn, PlannerSetup
 
-# Salesforce's limit for one sObject Collections request: each Collections subrequest of the batch's write
-# Composite then fits, and the whole batch is two calls (sync.executor).
-BATCH_SIZE = 200
+# One look-up Composite answers for 1,000 participants (sync.lookups: four queries, each statement within
+# Salesforce's 100,000 characters); its writes are Collections of 200, 5 to a Composite (sync.writes).
+BATCH_SIZE = 1000
 TEXT_TYPES = frozenset({"string", "textarea", "picklist", "multipicklist", "phone", "url", "combobox"})
 
 

@@ -1,11 +1,12 @@
-"""Runs one batch against Salesforce in two API calls:
+"""Runs one batch (up to 1,000 participants) against Salesforce in a few API calls:
 
-1. one Composite of look-ups (sync.lookups): the Contacts, Leads and campaign members of the batch's emails;
-2. the planner (pure, no call), then ONE Composite carrying every write as sObject Collections subrequests
-   (sync.writes): create the new Leads or Contacts, update the known ones, create the memberships of known
-   people, create the memberships of the people created in that same call (their Id by reference,
-   `@{newPeople0[3].id}`), update memberships. Only subrequests with records are sent; a batch with nothing
-   to write costs the look-up alone.
+1. one Composite of look-ups (sync.lookups): the Contacts, Leads and campaign members of the batch's emails
+   (more only when the statements would pass Salesforce's length limit, or the answers run to more pages);
+2. the planner (pure, no call), then Composites carrying the writes as sObject Collections subrequests of
+   200 records, 5 to a Composite (sync.writes): create the new Leads or Contacts, update the known ones,
+   create the memberships of known people, create the memberships of the people created in that same
+   Composite (their Id by reference, `@{newPeople0[3].id}`), update memberships.
+   Only subrequests with records are sent; a batch with nothing to write costs the look-up alone.
 
 Only errors cost more: a person create refused for one record (invalid value, DUPLICATES_DETECTED, a locked
 row) leaves its reference empty, Salesforce halts the whole "memberships of new people" subrequest

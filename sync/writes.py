@@ -1,7 +1,8 @@
 """A batch's writes as sObject Collections subrequests of Composite calls (docs/salesforce.md §3).
 
 A Composite counts as one API call whatever it carries, and takes Collections subrequests since v43: so
-creating the new people, updating the known ones and writing every membership costs one call per batch.
+creating the new people, updating the known ones and writing every membership costs one call per 1,000
+records (400 new people with their memberships).
 The memberships of people created in the same call name them by reference into the create's result list,
 `"LeadId": "@{newPeople0[3].id}"`; when that create failed the reference has no value and Salesforce halts
 that whole subrequest (400 PROCESSING_HALTED), which the executor repairs with one more call.
@@ -68,13 +69,16 @@ class WriteRequest:
 
 
 def pack(units: list[list[WriteRequest]]) -> list[list[WriteRequest]]:
-    """Group subrequests into Composite calls of at most COMPOSITE_COLLECTIONS, never splitting a unit
-    (a people create and the memberships referring to it)."""
+    """Group subrequests into as few Composite calls of at most COMPOSITE_COLLECTIONS as first fit finds,
+    never splitting a unit (a people create and the memberships referring to it, in that order): a single
+    subrequest fills the place two creates with their memberships leave in an earlier call."""
     calls: list[list[WriteRequest]] = []
     for unit in units:
-        if not calls or len(calls[-1]) + len(unit) > COMPOSITE_COLLECTIONS:
-            calls.append([])
-        calls[-1].extend(unit)
+        call = next((c for c in calls if len(c) + len(unit) <= COMPOSITE_COLLECTIONS), None)
+        if call is None:
+            call = []
+            calls.append(call)
+        call.extend(unit)
     return calls
 
 

@@ -338,8 +338,9 @@ def test_force_sync_button_is_disabled_with_a_reason_until_valid(organizer, even
     assert 'id="force-sync-button" disabled' in page and "Salesforce is not connected." in page
 
 
-def test_api_estimate_is_three_calls_per_two_hundred_participants():
-    assert [estimated_api_calls(n) for n in (0, 1, 200, 201, 2000)] == [0, 2, 2, 4, 20]
+def test_api_estimate_is_a_look_up_per_thousand_and_a_write_call_per_four_hundred_new_people():
+    # One look-up per 1,000, then a write call per 400 new people (bench_sync: 8 calls for a fresh 2,000).
+    assert [estimated_api_calls(n) for n in (0, 1, 400, 401, 1000, 2000, 2001)] == [0, 2, 2, 3, 4, 8, 10]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,7 +1,7 @@
 """What a sync costs in Salesforce API calls, counted by the emulator (counts, not time).
 
-The pattern: per batch of up to 200 participants, one Composite of look-ups and one Composite carrying every
-write as sObject Collections subrequests; the three object describes once per setup."""
+The pattern: per batch of up to 1,000 participants, one Composite of look-ups, and the writes as sObject
+Collections subrequests of 200 records, 5 to a Composite; the three object describes once per setup."""
 
 from events.services import participant_create, participant_update
 from sync.services import force_sync_start
@@ -25,7 +25,9 @@ def test_forced_sync_of_2000_new_participants_then_resync_then_one_live_change_s
     fresh_calls = _calls(salesforce_emulator)
     assert states(event) == {"synced": 2000}
     assert fresh_calls / 2000 <= 0.03
-    assert fresh_calls <= DESCRIBES + 10 * 2  # ten batches: a look-up Composite and a write Composite each
+    # Two batches of 1,000: a look-up Composite each, and 400 new people per write Composite (their creates
+    # and their memberships by reference: 4 Collections of 200), so 3 write Composites each.
+    assert fresh_calls <= DESCRIBES + 2 * (1 + 3)
     assert _calls(salesforce_emulator, "POST /composite/sobjects") == 0  # every write went inside a Composite
     assert duplicates(salesforce_emulator) == 0
     leads = {r["Email"]: r for r in salesforce_emulator.records("Lead")}
@@ -42,6 +44,7 @@ def test_forced_sync_of_2000_new_participants_then_resync_then_one_live_change_s
     wait_until(settled(event), timeout=120, message="the re-sync")
     resync_calls = _calls(salesforce_emulator) - fresh_calls
     assert resync_calls / 2000 <= 0.01
+    assert resync_calls <= 2  # two look-up Composites of 1,000; nothing changed, nothing written
     assert states(event) == {"synced": 2000}
 
     before = _calls(salesforce_emulator)
@@ -76,3 +79,34 @@ def test_one_new_participant_arriving_live_costs_2_api_calls_one_look_up_composi
     assert participant.salesforce_sync_state == "synced" and participant.salesforce_sync_date
     assert participant.salesforce_id == lead["Id"]
     assert participant.salesforce_campaign_member_id == members[0]["Id"]
+
+
+def _describe_calls(emulator):
+    return sum(n for endpoint, n in emulator.stats()["by_endpoint"].items() if "describe" in endpoint)
+
+
+def test_runs_after_refresh_fields_read_the_describes_from_the_setup_and_call_salesforce_for_none(
+    connected_event, salesforce_emulator, sync_worker
+):
+    from connector.models import SalesforceSetup
+    from connector.services import setup_describe_refresh
+
+    event = connected_event
+    setup = SalesforceSetup.objects.get(event=event)
+    setup.describe_cache = {"Lead": {"Title": {"name": "Title", "type": "string", "length": 5}}}
+    setup.save(update_fields=["describe_cache"])
+    setup_describe_refresh(event=event)  # REFRESH FIELDS (CHECK SETUP fetches the same three)
+    assert _describe_calls(salesforce_emulator) == DESCRIBES
+    refreshed = SalesforceSetup.objects.get(event=event).describe_cache
+    assert set(refreshed) == {"Lead", "Contact", "CampaignMember"}
+    assert refreshed["Lead"]["Title"]["length"] > 5  # the stale entry was replaced, not kept
+
+    add_participants(event, 300, job_title="Head of Listening")
+    force_sync_start(event=event)
+    wait_until(settled(event), timeout=120, message="the first forced sync")
+    assert force_sync_start(event=event).started
+    wait_until(settled(event), timeout=120, message="the second forced sync")
+    assert states(event) == {"synced": 300}
+    assert _describe_calls(salesforce_emulator) == DESCRIBES  # neither run described anything again
+    lead = next(r for r in salesforce_emulator.records("Lead") if r["Email"] == "person7@example.org")
+    assert lead["Title"] == "Head of Listening"  # the refreshed length, not the stale 5

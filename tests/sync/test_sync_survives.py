@@ -38,12 +38,12 @@ def test_access_token_expired_mid_run_is_refreshed_and_the_rotated_refresh_token
     event = connected_event
     salesforce_emulator.set_faults(refresh_token_rotation=True, latency_ms=50)
     first_refresh_token = SalesforceConnection.objects.get(setups__event=event).refresh_token
-    add_participants(event, 600)
+    add_participants(event, 1500)  # two batches of up to 1,000
     force_sync_start(event=event)
-    wait_until(lambda: states(event)["synced"] >= 200, message="the first batch")
+    wait_until(lambda: states(event)["synced"] >= 1000, message="the first batch")
     salesforce_emulator.set_faults(expire_sessions=True)
     wait_until(settled(event), message="the forced sync")
-    assert states(event) == {"synced": 600}
+    assert states(event) == {"synced": 1500}
     connection = SalesforceConnection.objects.get(setups__event=event)
     assert connection.health == ConnectionHealth.CONNECTED
     assert connection.refresh_token != first_refresh_token
@@ -72,18 +72,19 @@ def test_daily_limit_exceeded_stops_the_run_at_once_and_it_resumes_by_itself(
     connected_event, salesforce_emulator, sync_worker
 ):
     event = connected_event
-    # 3 describes, one batch (look-up, writes), the second batch's look-up, then the limit before its writes
-    salesforce_emulator.set_faults(daily_api_limit=6)
-    add_participants(event, 600)
+    # 3 describes, one batch of 1,000 (a look-up, 3 write Composites), the second batch's look-up, then the
+    # limit before its writes
+    salesforce_emulator.set_faults(daily_api_limit=8)
+    add_participants(event, 2000)
     force_sync_start(event=event)
     wait_until(lambda: EventSync.objects.filter(event=event, paused_until__isnull=False).exists(),
                message="the pause")
-    assert states(event)["pending"] >= 400
+    assert states(event)["pending"] >= 1000
     # The sweep may have opened a live run for the new rows before the force: the force run says why it waits.
     assert "Paused" in event.sync_runs.get(trigger=SyncTrigger.FORCE).note
     salesforce_emulator.set_faults(daily_api_limit=15000)
     wait_until(settled(event), message="the resumed sync")
-    assert states(event) == {"synced": 600}
+    assert states(event) == {"synced": 2000}
     assert duplicates(salesforce_emulator) == 0
 
 
