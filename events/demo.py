@@ -164,6 +164,20 @@ def participants_seed(*, event: Event, count: int, seed: int = 2026) -> int:
     return created
 
 
+def _demo_event(
+    account, user, slug: str, name: str, day: dt.date, location: str, participants: int
+) -> tuple[Event, int]:
+    """One demo event of the account, given to the demo user, with the demo fields and participants;
+    returns it and how many participants were added now."""
+    event, _ = Event.objects.get_or_create(
+        slug=slug,
+        defaults={"account": account, "name": name, "starts_on": day, "ends_on": day, "location": location},
+    )
+    event.members.add(user)
+    demo_fields_ensure(event=event)
+    return event, participants_seed(event=event, count=participants)
+
+
 @transaction.atomic
 def demo_seed(*, participants: int = 50) -> DemoResult:
     user, _ = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
@@ -172,30 +186,12 @@ def demo_seed(*, participants: int = 50) -> DemoResult:
         user.save()
     account = account_ensure(slug=DEMO_ACCOUNT_SLUG, name=DEMO_ACCOUNT_NAME)
     membership_grant(account=account, user=user, role=Role.ADMIN)
-    event, _ = Event.objects.get_or_create(
-        slug=DEMO_EVENT_SLUG,
-        defaults={
-            "account": account,
-            "name": DEMO_EVENT_NAME,
-            "starts_on": dt.date(2026, 6, 11),
-            "ends_on": dt.date(2026, 6, 11),
-            "location": "Paris Expo Porte de Versailles",
-        },
+    event, created = _demo_event(
+        account, user, DEMO_EVENT_SLUG, DEMO_EVENT_NAME, dt.date(2026, 6, 11),
+        "Paris Expo Porte de Versailles", participants,
     )
-    event.members.add(user)
-    demo_fields_ensure(event=event)
-    created = participants_seed(event=event, count=participants)
-    second, _ = Event.objects.get_or_create(
-        slug=DEMO_SECOND_EVENT_SLUG,
-        defaults={
-            "account": account,
-            "name": DEMO_SECOND_EVENT_NAME,
-            "starts_on": dt.date(2026, 9, 24),
-            "ends_on": dt.date(2026, 9, 24),
-            "location": "Online",
-        },
+    _demo_event(
+        account, user, DEMO_SECOND_EVENT_SLUG, DEMO_SECOND_EVENT_NAME, dt.date(2026, 9, 24), "Online",
+        DEMO_SECOND_EVENT_PARTICIPANTS,
     )
-    second.members.add(user)
-    demo_fields_ensure(event=second)
-    participants_seed(event=second, count=DEMO_SECOND_EVENT_PARTICIPANTS)
     return DemoResult(DEMO_USERNAME, DEMO_PASSWORD, event, created, event.participants.count())
