@@ -3,11 +3,13 @@ FROM python:3.11-slim AS build
 WORKDIR /app
 RUN python -m venv /venv
 COPY pyproject.toml constraints.txt ./
+# The product's packages (pyproject.toml's include): the Salesforce emulator and bench/ are not in the image
+# (.dockerignore), and the production settings do not install them.
 COPY backoffice backoffice
+COPY accounts accounts
 COPY events events
 COPY connector connector
 COPY sync sync
-COPY salesforce_emulator salesforce_emulator
 # The exact versions of constraints.txt (`make constraints`), as `make run` and `make test` install them.
 RUN /venv/bin/pip install --no-cache-dir -c constraints.txt '.[production]'
 

@@ -3,7 +3,8 @@
 Migrates, seeds the demo event on first start, starts an embedded Redis (unless REDIS_URL is set), the
 Salesforce emulator, a Celery worker with beat and the web server, prints where to go, restarts any of them
 that exits (backoffice.supervisor: with a backoff and a log line), and on Ctrl-C stops every process it
-started."""
+started. Every one of them runs on the dev settings (backoffice.settings_dev): production's plus the emulator.
+This module only starts the emulator's command, it never imports it."""
 
 import os
 import signal
@@ -21,6 +22,7 @@ WEB_ADDRESS = os.environ.get("WEB_ADDRESS", "127.0.0.1:8000")
 EMULATOR_PORT = int(os.environ.get("EMULATOR_PORT", "8443"))
 EMBEDDED_REDIS_PORT = int(os.environ.get("EMBEDDED_REDIS_PORT", "6390"))
 DEMO_LOGIN = ("organizer", "demo-organizer")
+DEV_SETTINGS = "backoffice.settings_dev"
 # The emulator's demo connected app (salesforce_emulator/orgs/demo.json).
 DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET = "demo-consumer-key", "demo-consumer-secret"
 
@@ -97,7 +99,7 @@ def main() -> None:
     # demo in the background (`make run &` in a script) hands it down ignored, and then nothing would stop.
     signal.signal(signal.SIGINT, _stop_on_signal)
     signal.signal(signal.SIGTERM, _stop_on_signal)
-    env = dict(os.environ)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": DEV_SETTINGS}  # run_salesforce_emulator is a dev command
     VAR.mkdir(exist_ok=True)
     manage("migrate", "--no-input", "-v", "0", env=env)
     first_start = not (VAR / ".demo-seeded").exists()

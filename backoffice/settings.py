@@ -1,5 +1,5 @@
-"""One settings module; the environment decides (django-environ).
-See docs/architecture.md, "The two defaults"."""
+"""The production settings; the environment decides (django-environ). See docs/architecture.md, "The two
+defaults". The demo, the tests and the benchmarks add the Salesforce emulator (backoffice/settings_dev.py)."""
 
 import os
 from pathlib import Path
@@ -37,7 +37,6 @@ INSTALLED_APPS = [
     "events",
     "connector",
     "sync",
-    "salesforce_emulator",
 ]
 
 MIDDLEWARE = [

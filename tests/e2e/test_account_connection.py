@@ -7,9 +7,9 @@ import pytest
 
 from accounts.models import Role
 from accounts.services import event_give
+from bench.emulator_login import event_setup_for_campaign
 from connector.models import SalesforceConnection
 from events.models import SyncState
-from salesforce_emulator.connect import event_setup_for_campaign
 from tests.e2e.conftest import login
 from tests.e2e.test_tile import DEMO_KEY, DEMO_SECRET, tile_emulator  # noqa: F401 (fixture)
 from tests.factories import PASSWORD, AccountFactory, EventFactory, ParticipantFactory, UserFactory

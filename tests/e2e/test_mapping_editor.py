@@ -7,9 +7,9 @@ import pytest
 
 from accounts.models import Role
 from accounts.services import event_give
+from bench.emulator_login import event_connect_to_emulator
 from connector.models import SalesforceSetup
 from events.fields import FieldType
-from salesforce_emulator.connect import event_connect_to_emulator
 from tests.e2e.conftest import login
 from tests.factories import PASSWORD, EventFactory, ParticipantFieldFactory, UserFactory
 

@@ -6,8 +6,8 @@ from collections import Counter
 import pytest
 import redis
 
+from bench.emulator_login import event_connect_to_emulator, event_setup_for_campaign
 from events.models import Participant, SyncState
-from salesforce_emulator.connect import event_connect_to_emulator, event_setup_for_campaign
 from sync.models import RunState, SyncRun
 from tests.celery_worker import start_worker
 
@@ -54,7 +54,7 @@ def campaign_id(emulator, name=CAMPAIGN):
 @pytest.fixture
 def connected_event(transactional_db, celery_queue, event, salesforce_emulator, settings, redis_url):
     emulator = salesforce_emulator
-    # This process logs in to the emulator (salesforce_emulator.connect) the way the tile would.
+    # This process logs in to the emulator (bench.emulator_login) the way the tile would.
     settings.SALESFORCE_CA_BUNDLE = str(emulator.ca_path)
     settings.SALESFORCE_EXTRA_LOGIN_HOSTS = [emulator.url]
     settings.SITE_URL = "http://127.0.0.1:8000"  # a callback URL of the emulator's demo connected app

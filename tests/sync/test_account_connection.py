@@ -3,9 +3,9 @@ expires its session all six keep syncing after a single refresh (one refresh at 
 
 from accounts.models import Role
 from accounts.services import event_give
+from bench.emulator_login import event_setup_for_campaign
 from connector import services
 from connector.models import ConnectionHealth, SalesforceConnection
-from salesforce_emulator.connect import event_setup_for_campaign
 from sync.services import force_sync_start
 from tests.factories import EventFactory
 from tests.sync.conftest import (

@@ -6,10 +6,10 @@ import time
 import pytest
 from django.urls import reverse
 
+from bench.emulator_login import event_connect_to_emulator, event_setup_for_campaign
 from connector.describe import describe_compact
 from connector.models import SalesforceSetup
 from events.services import participant_update
-from salesforce_emulator.connect import event_connect_to_emulator, event_setup_for_campaign
 from sync.models import EventSync, RunState, SyncTrigger
 from sync.services import force_sync_start
 from tests.factories import EventFactory

@@ -2,11 +2,11 @@
 
 import psutil
 
+from bench.emulator_login import event_connect_to_emulator, event_setup_for_campaign
 from connector.models import ConnectionHealth, SalesforceConnection, SalesforceSetup
 from events.models import Participant, ParticipantField
 from events.services import participant_create, participant_update
 from salesforce_emulator import ids
-from salesforce_emulator.connect import event_connect_to_emulator, event_setup_for_campaign
 from sync.models import EventSync, SyncTrigger
 from sync.services import force_sync_start
 from tests.factories import EventFactory

@@ -1,7 +1,9 @@
 """Connect an event to a running emulator without a browser, for the benchmark, the tests and demos: the
 connector's own services do everything an organizer's clicks would (credentials, login start, the code
 exchange in connection_login_complete); only the popup's login and approval forms are filled here, with the
-demo org's credentials. A real org is connected through the tile instead.
+demo org's credentials. A real org is connected through the tile instead. It lives here, beside the
+benchmark and outside both rooms it joins: the emulator knows nothing of the connector, and the connector
+nothing of the emulator.
 
 The calling process must trust the emulator (SALESFORCE_CA_BUNDLE) and allow it as a login host
 (SALESFORCE_EXTRA_LOGIN_HOSTS), and SITE_URL must give a callback URL the demo connected app knows

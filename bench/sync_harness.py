@@ -1,4 +1,4 @@
-"""The body of `manage.py bench_sync`, run in a child process on a throw-away database."""
+"""The body of `manage.py bench_sync` (dev settings), run in a child process on a throw-away database."""
 
 from __future__ import annotations
 
@@ -165,9 +165,9 @@ def bench_run(*, participants: int, latency_ms: int, scenario: str, concurrency:
     from accounts.services import account_ensure
     from backoffice.celery import app
     from backoffice.embedded_redis import start_embedded_redis
+    from bench.emulator_login import event_connect_to_emulator, event_setup_for_campaign
     from connector.services import setup_describe_refresh
     from events.services import participant_update
-    from salesforce_emulator.connect import event_connect_to_emulator, event_setup_for_campaign
     from salesforce_emulator.server import EmulatorServer
     from sync.services import force_sync_start
 

@@ -2,6 +2,9 @@
 Prints one JSON line about the measured run.
 
 python manage.py bench_sync --participants 2000 --latency-ms 50 --scenario fresh|mixed|resync|live|harsh
+
+with DJANGO_SETTINGS_MODULE=backoffice.settings_dev: a command of the `bench` app, which only the dev settings
+install, beside the emulator it starts.
 """
 
 import json
@@ -33,7 +36,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if os.environ.get("BENCH_SYNC_CHILD") != "1":
             return self._isolated(options)
-        from sync.bench import bench_run
+        from bench.sync_harness import bench_run
 
         result = bench_run(participants=options["participants"], latency_ms=options["latency_ms"],
                            scenario=options["scenario"], concurrency=options["concurrency"])
@@ -42,8 +45,10 @@ class Command(BaseCommand):
     def _isolated(self, options) -> None:
         """Re-run in a child on a throw-away SQLite database, so the bench never touches real data."""
         with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
+            # The child (and its worker) on these settings too, however they were chosen (--settings).
             env = {**os.environ, "BENCH_SYNC_CHILD": "1", "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
-                   "LOG_LEVEL": "WARNING", "CELERY_QUEUE": f"bench-{uuid.uuid4().hex[:8]}"}
+                   "LOG_LEVEL": "WARNING", "CELERY_QUEUE": f"bench-{uuid.uuid4().hex[:8]}",
+                   "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
             manage = [sys.executable, str(ROOT / "manage.py")]
             subprocess.run([*manage, "migrate", "-v", "0"], env=env, cwd=ROOT, check=True)
             argv = [*manage, "bench_sync", "--participants", str(options["participants"]), "--latency-ms",
