@@ -306,12 +306,6 @@ FIELD_TYPES: dict[str, FieldTypeRules] = {
     FieldType.FILE: _FILE_REFERENCE,
     FieldType.PICTURE: _FILE_REFERENCE,
     FieldType.DOCUMENT: _FILE_REFERENCE,
-    FieldType.URL: FieldTypeRules(
-        lambda spec, common: forms.URLField(max_length=text_limit(spec), assume_scheme="https", **common),
-        _parse_text,
-        max_length=255,
-        salesforce_types=("URL", "Text"),
-    ),
 }
 # Every Setup type some participant field may go into: another Setup type is one the connector cannot write.
 SENDABLE_SETUP_TYPES = frozenset(kind for rules in FIELD_TYPES.values() for kind in rules.salesforce_types)

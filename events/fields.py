@@ -19,7 +19,6 @@ class FieldType(models.TextChoices):
     FILE = "File", "File"
     PICTURE = "Picture", "Picture"
     DOCUMENT = "Document", "Document"
-    URL = "Url", "URL"
 
 
 # The longest max_length a field may set: Salesforce's Long Text Areas hold 131,072 characters at most.

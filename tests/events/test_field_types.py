@@ -26,7 +26,6 @@ SAMPLES = {
     FieldType.FILE: ("https://cv.example/1", "https://cv.example/1", "https://cv.example/1", None),
     FieldType.PICTURE: ("photo.png", "photo.png", "photo.png", None),
     FieldType.DOCUMENT: ("badge.pdf", "badge.pdf", "badge.pdf", None),
-    FieldType.URL: ("https://ana.example/", "https://ana.example/", "https://ana.example/", "https://ana.example/"),
 }
 
 
