@@ -29,16 +29,6 @@ KEPT_KEYS = (
     "compoundFieldName",
 )
 
-# Participant field type -> the Salesforce Setup types it may go into (the reference product's table).
-COMPATIBLE_SETUP_TYPES: dict[str, tuple[str, ...]] = {
-    "Text": ("Text",),
-    "Number": ("Number",),
-    "SelectList": ("Text",),
-    "MultiselectList": ("Text",),
-    "Date": ("Date", "Date/Time"),
-    "Boolean": ("Checkbox",),
-}
-
 
 def describe_compact(describe: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {f["name"]: {key: f.get(key) for key in KEPT_KEYS} for f in describe.get("fields", [])}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
+from connector.mapped_objects import MAPPED_OBJECTS
 from connector.models import DuplicateMatchAction, LoginHost, SalesforceConnection
 from connector.salesforce import oauth
 
@@ -112,15 +113,14 @@ class OptionsForm(forms.Form):
 
 
 class MappingsForm(forms.Form):
-    contact = forms.CharField(
-        required=False, label="Contact mapping", widget=forms.Textarea(attrs={"rows": 5})
-    )
-    lead = forms.CharField(required=False, label="Lead mapping", widget=forms.Textarea(attrs={"rows": 5}))
-    campaign_member = forms.CharField(
-        required=False, label="Campaign Member mapping", widget=forms.Textarea(attrs={"rows": 5})
-    )
+    """One JSON textarea per mapped object, named by its kind."""
 
-    OBJECTS = {"contact": "Contact", "lead": "Lead", "campaign_member": "CampaignMember"}
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for mapped in MAPPED_OBJECTS:
+            self.fields[mapped.kind] = forms.CharField(
+                required=False, label=mapped.label, widget=forms.Textarea(attrs={"rows": 5})
+            )
 
     def texts(self) -> dict[str, str]:
-        return {obj: self.cleaned_data.get(name, "") or "" for name, obj in self.OBJECTS.items()}
+        return {mapped.name: self.cleaned_data.get(mapped.kind, "") or "" for mapped in MAPPED_OBJECTS}

@@ -10,7 +10,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from connector.describe import setup_type
-from connector.mapping_validation import DEFAULT_FIELDS, UNSENDABLE_TYPES, protected_targets, target_refusal
+from connector.mapped_objects import mapped_object
+from connector.mapping_validation import is_sendable, protected_targets, target_refusal
 from events.fields import FieldSpec, FieldType
 
 
@@ -40,6 +41,7 @@ def mapping_choices(
     """The participant fields a mapping of this object may hold, each with its compatible Salesforce fields
     (sorted by label). Fields always sent or that cannot be sent are left out: no row could hold them."""
     protected = protected_targets(object_name)
+    defaults = mapped_object(object_name).default_fields
     candidates = sorted(
         (f for f in describe.values() if f["name"].lower() not in protected),
         key=lambda f: ((f.get("label") or f["name"]).lower(), f["name"]),
@@ -56,7 +58,7 @@ def mapping_choices(
             ],
         )
         for spec in fields
-        if spec.key not in DEFAULT_FIELDS[object_name] and spec.type not in UNSENDABLE_TYPES
+        if spec.key not in defaults and is_sendable(spec)
     ]
 
 

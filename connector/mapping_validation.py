@@ -11,33 +11,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from connector.describe import COMPATIBLE_SETUP_TYPES, setup_type
+from connector.describe import setup_type
+from connector.mapped_objects import mapped_object
+from events.field_types import SENDABLE_SETUP_TYPES, field_type
 from events.fields import FieldSpec, FieldType
 
-# Always sent by the sync from the participant's built-in fields; never a mapping target.
-DEFAULT_FIELDS: dict[str, dict[str, str]] = {
-    "Contact": {"email": "Email", "first_name": "FirstName", "last_name": "LastName"},
-    "Lead": {"email": "Email", "first_name": "FirstName", "last_name": "LastName", "company": "Company"},
-    "CampaignMember": {},
-}
-# Written by the sync itself (links and status): mapping onto them would fight the sync's own value.
-RESERVED_TARGETS: dict[str, tuple[str, ...]] = {
-    "Contact": (),
-    "Lead": (),
-    "CampaignMember": ("Status", "CampaignId", "LeadId", "ContactId"),
-}
-UNSENDABLE_TYPES = frozenset(
-    {
-        FieldType.MULTILINE_TEXT,
-        FieldType.NULLABLE_BOOLEAN,
-        FieldType.FILE,
-        FieldType.PICTURE,
-        FieldType.DOCUMENT,
-    }
-)
-# Longest value a built-in participant field can hold (their form and model limits).
-BUILT_IN_MAX_LENGTHS = {"email": 254, "first_name": 100, "last_name": 100, "company": 200, "job_title": 200}
-TEXT_TYPES = frozenset({FieldType.TEXT, FieldType.SELECT_LIST, FieldType.MULTISELECT_LIST})
 # A mapping is a flat object of at most one entry per participant field: these bounds are far above any
 # real one and are checked on the text before it is parsed (a deep nesting would exhaust the parser's
 # recursion, tens of thousands of keys would cost seconds of checks).
@@ -132,14 +110,9 @@ def _a(kind: str) -> str:
 
 
 def _max_length(spec: FieldSpec) -> int | None:
-    """Longest value the participant field can produce; None when unbounded."""
-    if spec.built_in:
-        return BUILT_IN_MAX_LENGTHS.get(spec.key)
-    if spec.type == FieldType.SELECT_LIST and spec.options:
-        return max(len(option) for option in spec.options)
-    if spec.type == FieldType.MULTISELECT_LIST and spec.options:
-        return sum(len(option) for option in spec.options) + len(spec.options) - 1
-    return None
+    """Longest value the participant field can produce; None when unbounded. A built-in field's is its
+    column's length."""
+    return spec.max_length if spec.built_in else field_type(spec.type).longest_sent(spec)
 
 
 def target_refusal(spec: FieldSpec, target: dict[str, Any], object_name: str, data_update: bool) -> str:
@@ -147,24 +120,29 @@ def target_refusal(spec: FieldSpec, target: dict[str, Any], object_name: str, da
     live check and the visual editor's choices share."""
     name, obj = target["name"], object_name
     kind = setup_type(target, obj)
-    allowed = COMPATIBLE_SETUP_TYPES.get(spec.type, ())
+    allowed = field_type(spec.type).salesforce_types
     if kind not in allowed:
-        if kind in {"Text", "Number", "Date", "Date/Time", "Checkbox"}:
+        if kind in SENDABLE_SETUP_TYPES:
             wanted = " or ".join(allowed)
             label = FieldType(spec.type).label
             return f"{label} participant fields go into {wanted} fields; {name} is {_a(kind)} field."
         return f"{name} is {_a(kind)} field: the connector cannot write {kind} fields."
     if not target.get("createable"):
         return f"{obj}.{name} is not createable (read-only for the connected user)."
-    if not target.get("updateable") and (obj == "CampaignMember" or data_update):
+    if not target.get("updateable") and (mapped_object(obj).always_updated or data_update):
         return f"{obj}.{name} is not updateable: existing records could not receive it."
     return ""
 
 
 def protected_targets(object_name: str) -> frozenset[str]:
     """Lower-cased Salesforce fields the connector always sets itself on this object: never a target."""
-    names = (*DEFAULT_FIELDS[object_name].values(), *RESERVED_TARGETS[object_name])
-    return frozenset(name.lower() for name in names)
+    mapped = mapped_object(object_name)
+    return frozenset(name.lower() for name in (*mapped.default_fields.values(), *mapped.reserved_targets))
+
+
+def is_sendable(spec: FieldSpec) -> bool:
+    """Whether some Salesforce field could take this participant field's values."""
+    return bool(field_type(spec.type).salesforce_types)
 
 
 def _check_pair(
@@ -178,7 +156,7 @@ def _check_pair(
     kind = setup_type(target, report.object_name)
     length = target.get("length") or 0
     longest = _max_length(spec)
-    if kind == "Text" and spec.type in TEXT_TYPES and length and (longest is None or longest > length):
+    if kind == "Text" and length and (longest is None or longest > length):
         report.warn(key, f"Values longer than {length} characters will be cut to fit {name}.", line)
 
 
@@ -198,7 +176,7 @@ def mapping_validate(
     report.mapping = mapping
     specs = {spec.key: spec for spec in fields}
     by_lower = {name.lower(): f for name, f in (describe or {}).items()}
-    defaults = DEFAULT_FIELDS[object_name]
+    defaults = mapped_object(object_name).default_fields
     protected = protected_targets(object_name)
     seen_targets: dict[str, str] = {}
     for key, target_name in mapping.items():
@@ -223,7 +201,7 @@ def mapping_validate(
             )
             continue
         seen_targets[target_name.lower()] = key
-        if spec.type in UNSENDABLE_TYPES:
+        if not is_sendable(spec):
             kind_label = _a(FieldType(spec.type).label)
             message = f"“{key}” is {kind_label} participant field: it cannot be sent to Salesforce."
             report.error(key, message, line)

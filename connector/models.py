@@ -1,7 +1,7 @@
 from django.db import models
 
 from connector import crypto
-from connector.setup_conf import Mappings
+from connector.mapped_objects import MAPPED_OBJECTS, Mappings
 from events.models import Event
 
 
@@ -95,6 +95,7 @@ class SalesforceSetup(models.Model):
     duplicate_match_action = models.CharField(
         max_length=10, choices=DuplicateMatchAction.choices, default=DuplicateMatchAction.LINK
     )
+    # One mapping per entry of connector.mapped_objects.MAPPED_OBJECTS (its `column`).
     contact_mapping = models.JSONField(default=dict, blank=True)
     lead_mapping = models.JSONField(default=dict, blank=True)
     campaign_member_mapping = models.JSONField(default=dict, blank=True)
@@ -111,8 +112,4 @@ class SalesforceSetup(models.Model):
 
     @property
     def mappings(self) -> Mappings:
-        return Mappings(
-            contact=dict(self.contact_mapping or {}),
-            lead=dict(self.lead_mapping or {}),
-            campaign_member=dict(self.campaign_member_mapping or {}),
-        )
+        return Mappings({mapped.name: dict(getattr(self, mapped.column) or {}) for mapped in MAPPED_OBJECTS})

@@ -15,24 +15,18 @@ from django.views.decorators.debug import sensitive_variables
 
 from connector.campaigns import CampaignLookup, campaign_find_by_name
 from connector.describe import describe_compact
+from connector.mapped_objects import MAPPED_OBJECT_NAMES, mapped_object
 from connector.mapping_validation import MappingReport, mapping_validate
 from connector.models import ConnectionHealth, DuplicateMatchAction, SalesforceConnection, SalesforceSetup
 from connector.salesforce import oauth
 from connector.salesforce.client import client_for_connection
 from connector.salesforce.errors import AuthorizationRevoked, RequestRefused, SalesforceError, TransientError
-from connector.setup_conf import MAPPED_OBJECTS
 from connector.signals import setup_needs_check
 from events.models import Event
 from events.selectors import event_fields
 from sync.services import event_participants_changed
 
 logger = logging.getLogger(__name__)
-
-MAPPING_ATTRIBUTES = {
-    "Contact": "contact_mapping",
-    "Lead": "lead_mapping",
-    "CampaignMember": "campaign_member_mapping",
-}
 
 
 class SetupError(Exception):
@@ -313,10 +307,10 @@ def setup_options_set(
 
 
 def setup_describe_refresh(*, event: Event) -> SalesforceSetup:
-    """Fetch the describe of the three mapped objects (3 API calls) into the setup's cache."""
+    """Fetch the describe of the mapped objects (one API call each) into the setup's cache."""
     setup = setup_get_or_create(event=event)
     client = client_for_connection(connection_get_or_create(event=event))
-    setup.describe_cache = {name: describe_compact(client.describe(name)) for name in MAPPED_OBJECTS}
+    setup.describe_cache = {name: describe_compact(client.describe(name)) for name in MAPPED_OBJECT_NAMES}
     setup.describe_fetched_at = timezone.now()
     setup.save(update_fields=["describe_cache", "describe_fetched_at", "updated_at"])
     return setup
@@ -324,7 +318,7 @@ def setup_describe_refresh(*, event: Event) -> SalesforceSetup:
 
 def setup_describe(*, event: Event, setup: SalesforceSetup) -> dict[str, dict[str, Any]]:
     """The cached describe, fetched once when missing (and the connection allows it)."""
-    if all(name in (setup.describe_cache or {}) for name in MAPPED_OBJECTS):
+    if all(name in (setup.describe_cache or {}) for name in MAPPED_OBJECT_NAMES):
         return setup.describe_cache
     try:
         return setup_describe_refresh(event=event).describe_cache
@@ -349,13 +343,13 @@ def mappings_validate(
 
 
 def setup_mappings_set(*, event: Event, texts: dict[str, str]) -> dict[str, MappingReport]:
-    """Validate the three mappings against the cached describe; save them only when none has an error."""
+    """Validate the mappings against the cached describe; save them only when none has an error."""
     setup = setup_get_or_create(event=event)
     reports = mappings_validate(
         event=event, setup=setup, texts=texts, describe=setup_describe(event=event, setup=setup)
     )
     if all(report.is_valid for report in reports.values()):
         for name, report in reports.items():
-            setattr(setup, MAPPING_ATTRIBUTES[name], report.mapping)
-        _setup_changed(setup, [MAPPING_ATTRIBUTES[name] for name in reports])
+            setattr(setup, mapped_object(name).column, report.mapping)
+        _setup_changed(setup, [mapped_object(name).column for name in reports])
     return reports

@@ -12,17 +12,13 @@ from django.utils import timezone
 
 from connector.campaigns import campaign_get, campaign_statuses
 from connector.describe import describe_compact, required_on_create
-from connector.mapping_validation import DEFAULT_FIELDS
+from connector.mapped_objects import LEAD, MAPPED_OBJECT_NAMES, MAPPED_OBJECTS
 from connector.models import SalesforceSetup
 from connector.salesforce.client import SalesforceClient, client_for_connection
 from connector.salesforce.errors import RequestRefused, SalesforceError
 from connector.selectors import estimated_api_calls
 from connector.services import connection_get_or_create, mappings_validate, setup_get_or_create
-from connector.setup_conf import MAPPED_OBJECTS
 from events.models import Event
-
-# Set by the sync itself, never by a mapping (CampaignMember links, Lead status default).
-SYNC_SET_FIELDS = {"Contact": set(), "Lead": set(), "CampaignMember": {"CampaignId", "Status"}}
 
 
 @dataclass
@@ -72,17 +68,18 @@ def _check_campaign(check: SetupCheck, client: SalesforceClient, setup: Salesfor
 def _check_mappings(
     check: SetupCheck, client: SalesforceClient, event: Event, setup: SalesforceSetup
 ) -> None:
-    setup.describe_cache = {name: describe_compact(client.describe(name)) for name in MAPPED_OBJECTS}
+    setup.describe_cache = {name: describe_compact(client.describe(name)) for name in MAPPED_OBJECT_NAMES}
     setup.describe_fetched_at = timezone.now()
-    texts = {name: json.dumps(dict(setup.mappings.for_object(name))) for name in MAPPED_OBJECTS}
+    texts = {name: json.dumps(dict(setup.mappings.for_object(name))) for name in MAPPED_OBJECT_NAMES}
     reports = mappings_validate(event=event, setup=setup, texts=texts, describe=setup.describe_cache)
     for name, report in reports.items():
         check.errors.extend(f"{name} mapping, “{p.key}”: {p.message}" for p in report.errors)
         check.warnings.extend(f"{name} mapping, “{p.key}”: {p.message}" for p in report.warnings)
-    for name in ("Lead", "Contact"):
-        if name == "Lead" and not setup.allow_creating_leads:
+    for mapped in MAPPED_OBJECTS:
+        name = mapped.name
+        if not mapped.is_person or (name == LEAD and not setup.allow_creating_leads):
             continue
-        covered = {*DEFAULT_FIELDS[name].values(), *reports[name].mapping.values()}
+        covered = {*mapped.default_fields.values(), *reports[name].mapping.values()}
         covered_lower = {f.lower() for f in covered}
         for required in required_on_create(setup.describe_cache[name]):
             if required.lower() not in covered_lower:

@@ -12,6 +12,7 @@ from accounts.permissions import can_manage_salesforce
 from connector import services
 from connector.campaigns import campaign_find_by_name, campaign_status_create, campaign_statuses
 from connector.forms import CampaignForm, MappingsForm, StatusCreateForm, StatusesForm
+from connector.mapped_objects import MAPPED_OBJECTS, mapped_object_of_kind
 from connector.mapping_choices import mapping_choices_data
 from connector.mapping_validation import MappingReport
 from connector.salesforce.client import client_for_connection
@@ -20,8 +21,6 @@ from connector.selectors import connection_or_default, setup_or_default
 from connector.setup_check import setup_check
 from connector.views import salesforce_error_message, setup_context, tile_redirect
 from events.selectors import event_fields, event_get_for_user
-
-MAPPING_OBJECTS = {"contact": "Contact", "lead": "Lead", "campaign_member": "CampaignMember"}
 
 
 def _client(event):
@@ -139,9 +138,10 @@ def _mapping_reports(request: HttpRequest, event, texts: dict[str, str]) -> dict
 def mapping_check(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     """Live validation of one mapping editor (htmx), against the cached describe."""
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
-    object_name = MAPPING_OBJECTS.get(kind)
-    if object_name is None:
+    mapped = mapped_object_of_kind(kind)
+    if mapped is None:
         return HttpResponse(status=404)
+    object_name = mapped.name
     report = _mapping_reports(request, event, {object_name: request.POST.get(kind, "")})[object_name]
     return render(request, "connector/_mapping_check.html", {"report": report, "kind": kind})
 
@@ -161,10 +161,13 @@ def mapping_choices_section(request: HttpRequest, slug: str) -> HttpResponse:
             pass
     fields = event_fields(event=event)
     choices = {
-        kind: mapping_choices_data(
-            object_name=name, fields=fields, describe=describe.get(name), data_update=setup.allow_data_update
+        mapped.kind: mapping_choices_data(
+            object_name=mapped.name,
+            fields=fields,
+            describe=describe.get(mapped.name),
+            data_update=setup.allow_data_update,
         )
-        for kind, name in MAPPING_OBJECTS.items()
+        for mapped in MAPPED_OBJECTS
     }
     context = {"choices": choices, "setup": setup_or_default(event=event)}  # read again: the fetch saved it
     return render(request, "connector/_mapping_choices.html", context)
@@ -178,7 +181,7 @@ def mappings_save(request: HttpRequest, slug: str) -> HttpResponse:
     form.is_valid()
     reports = services.setup_mappings_set(event=event, texts=form.texts())
     if any(not r.is_valid for r in reports.values()):
-        texts = {MAPPING_OBJECTS[k]: form.cleaned_data.get(k, "") for k in MAPPING_OBJECTS}
+        texts = {mapped.name: form.cleaned_data.get(mapped.kind, "") for mapped in MAPPED_OBJECTS}
         context = setup_context(request, event, mapping_texts=texts, mapping_reports=reports)
         messages.error(request, "Nothing saved: fix the mappings marked in red.")
         return render(request, "connector/salesforce.html", context, status=400)

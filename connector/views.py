@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.permissions import can_manage_connections, can_manage_salesforce, event_abilities
 from connector import services
 from connector.forms import CampaignForm, ConnectionForm, OptionsForm
+from connector.mapped_objects import MAPPED_OBJECTS
 from connector.models import ConnectionHealth
 from connector.salesforce import oauth
 from connector.salesforce.errors import AuthorizationRevoked, SalesforceError
@@ -34,11 +35,6 @@ from events.models import Event
 from events.selectors import event_get_for_user, events_for_user
 from sync.selectors import sync_panel
 
-MAPPING_EDITORS = (
-    ("contact", "Contact", "Contact mapping"),
-    ("lead", "Lead", "Lead mapping"),
-    ("campaign_member", "CampaignMember", "Campaign Member mapping"),
-)
 POPUP_CLOSED_MESSAGE = "The Salesforce login window was closed before the login finished."
 
 
@@ -67,7 +63,7 @@ def setup_context(request: HttpRequest, event: Event, **extra: Any) -> dict[str,
             }
         ),
         "mapping_texts": {
-            name: _pretty(mappings.for_object(name)) for name in ("Contact", "Lead", "CampaignMember")
+            mapped.name: _pretty(mappings.for_object(mapped.name)) for mapped in MAPPED_OBJECTS
         },
         "setup_valid": valid,
         "setup_reason": reason,
@@ -81,12 +77,12 @@ def setup_context(request: HttpRequest, event: Event, **extra: Any) -> dict[str,
     reports = context.get("mapping_reports") or {}
     context["mapping_editors"] = [
         {
-            "kind": kind,
-            "label": label,
-            "text": context["mapping_texts"].get(name, ""),
-            "report": reports.get(name),
+            "kind": mapped.kind,
+            "label": mapped.label,
+            "text": context["mapping_texts"].get(mapped.name, ""),
+            "report": reports.get(mapped.name),
         }
-        for kind, name, label in MAPPING_EDITORS
+        for mapped in MAPPED_OBJECTS
     ]
     return context
 

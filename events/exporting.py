@@ -20,9 +20,10 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from events.field_types import value_cell
 from events.fields import FieldSpec
 from events.models import Participant
-from events.values import value_cell, value_display
+from events.values import value_display
 
 # Export-only columns (label, attribute): the Salesforce bookkeeping the sync engine writes.
 SALESFORCE_COLUMNS: tuple[tuple[str, str], ...] = (

@@ -1,5 +1,6 @@
 """The participant fields of an event: built-in ones every event has, and the event's custom ones,
-read everywhere through one typed object (`FieldSpec`)."""
+read everywhere through one typed object (`FieldSpec`). What each type means (form field, parsing, export,
+Salesforce) is events.field_types' table."""
 
 from dataclasses import dataclass, field
 
@@ -20,16 +21,7 @@ class FieldType(models.TextChoices):
     DOCUMENT = "Document", "Document"
 
 
-# Types whose value is a reference to an uploaded file: stored as a URL or file name string.
-FILE_TYPES = frozenset({FieldType.FILE, FieldType.PICTURE, FieldType.DOCUMENT})
-
-# The longest value of each free-text type unless a field sets its own (ParticipantField.max_length):
-# Salesforce's Text fields hold 255 characters and its Long Text Areas 32,768 by default (131,072 at most).
-DEFAULT_MAX_LENGTHS: dict[str, int] = {
-    FieldType.TEXT: 255,
-    FieldType.MULTILINE_TEXT: 32_768,
-    **{file_type: 500 for file_type in FILE_TYPES},
-}
+# The longest max_length a field may set: Salesforce's Long Text Areas hold 131,072 characters at most.
 LONGEST_MAX_LENGTH = 131_072
 
 
@@ -42,13 +34,7 @@ class FieldSpec:
     built_in: bool = False
     staff_only: bool = False
     required: bool = False
-    max_length: int | None = None  # for free-text types; None: the type's default
-
-    @property
-    def text_limit(self) -> int | None:
-        """The most characters a value may have (None for types that are not free text)."""
-        default = DEFAULT_MAX_LENGTHS.get(self.type)
-        return (self.max_length or default) if default else None
+    max_length: int | None = None  # for free-text types; None: the type's default (field_types.text_limit)
 
 
 BUILT_IN_FIELDS: tuple[FieldSpec, ...] = (

@@ -1,16 +1,15 @@
 """Forms of the back-office: the grid filters, the participant form generated from the event's fields,
 the custom field form and the import upload. They validate and convert; services write."""
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.validators import validate_slug
 
-from events.fields import BUILT_IN_KEYS, FILE_TYPES, LONGEST_MAX_LENGTH, FieldSpec, FieldType
+from events.field_types import field_type, text_limit
+from events.fields import BUILT_IN_KEYS, LONGEST_MAX_LENGTH, FieldSpec, FieldType
 from events.models import Event, Participant, ParticipantField, SyncState
 from events.selectors import GRID_SORTS, ParticipantFilters, participant_email_taken
-from events.values import FieldValueError, number_parse_text, number_to_storage
 
 DATE_ERROR = "Not a valid date: use YYYY-MM-DD, for example 2026-03-31."
 YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
@@ -93,55 +92,17 @@ class GridFilterForm(InvalidMarkingMixin, forms.Form):
         )
 
 
-class NumberField(forms.Field):
-    """A Number field bounded before it is parsed (see events.values.number_parse_text): a hostile
-    "1e400000" is answered at once instead of costing seconds of CPU."""
-
-    widget = forms.NumberInput(attrs={"step": "any"})
-
-    def to_python(self, value: Any) -> Decimal | None:
-        if value in self.empty_values:
-            return None
-        try:
-            return number_parse_text(value)
-        except FieldValueError as exc:
-            raise forms.ValidationError(f"{self.label}: {exc}.", code="invalid") from None
-
-
 def _form_field(spec: FieldSpec) -> forms.Field:
     common: dict[str, Any] = {"label": spec.label, "required": spec.required}
-    kind = spec.type
     if spec.key == "email":
-        return forms.EmailField(max_length=spec.text_limit, **common)
-    if kind == FieldType.MULTILINE_TEXT:
-        textarea = forms.Textarea(attrs={"rows": 3})
-        return forms.CharField(widget=textarea, max_length=spec.text_limit, **common)
-    if kind == FieldType.NUMBER:
-        return NumberField(**common)
-    if kind == FieldType.SELECT_LIST:
-        return forms.ChoiceField(choices=[("", "—"), *((o, o) for o in spec.options)], **common)
-    if kind == FieldType.MULTISELECT_LIST:
-        choices = [(o, o) for o in spec.options]
-        return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **common)
-    if kind == FieldType.DATE:
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
-    if kind == FieldType.BOOLEAN:
-        return forms.BooleanField(**common)
-    if kind == FieldType.NULLABLE_BOOLEAN:
-        return forms.NullBooleanField(widget=forms.NullBooleanSelect, **common)
-    if kind in FILE_TYPES:
-        return forms.CharField(max_length=spec.text_limit, help_text="A URL or a file name.", **common)
-    return forms.CharField(max_length=spec.text_limit, **common)
+        return forms.EmailField(max_length=text_limit(spec), **common)
+    return field_type(spec.type).form_field(spec, common)
 
 
 def _to_storage(spec: FieldSpec, value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return number_to_storage(value)
-    if spec.type == FieldType.DATE:
-        return value.isoformat() if value else None
     if value is None and spec.built_in and spec.type == FieldType.TEXT:
-        return ""
-    return value
+        return ""  # the built-in text columns hold no NULL
+    return field_type(spec.type).from_form(value)
 
 
 class ParticipantForm(InvalidMarkingMixin, forms.Form):
@@ -218,7 +179,7 @@ class ParticipantFieldForm(InvalidMarkingMixin, forms.ModelForm):
         data = super().clean()
         lines = (data.get("options_text") or "").splitlines()
         options = list(dict.fromkeys(line.strip() for line in lines if line.strip()))
-        if data.get("type") in (FieldType.SELECT_LIST, FieldType.MULTISELECT_LIST) and not options:
+        if data.get("type") and field_type(data["type"]).has_options and not options:
             self.add_error("options_text", "A select list needs at least one option.")
         data["options"] = options
         limit = data.get("max_length")

@@ -17,11 +17,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from events.exporting import SALESFORCE_COLUMNS, export_unneutralize
+from events.field_types import value_parse
 from events.fields import FieldSpec
 from events.models import Event
 from events.selectors import event_fields
 from events.services import email_key
-from events.values import FieldValueError, value_parse
+from events.values import FieldValueError
 
 # Columns an export adds that an import ignores, so that an exported file can be imported back.
 IGNORED_HEADERS = frozenset(label.lower() for label, _ in SALESFORCE_COLUMNS)

@@ -9,10 +9,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from events.field_types import value_parse
 from events.fields import BUILT_IN_KEYS
 from events.models import Event, Participant, ParticipantField, SyncState
 from events.selectors import event_fields, participant_find_by_email
-from events.values import value_parse
 
 PENDING_CHANGE = {"salesforce_sync_state": SyncState.PENDING, "change_counter": F("change_counter") + 1}
 # What an edit writes: never the Salesforce bookkeeping, which the sync engine may have written since the

@@ -1,15 +1,15 @@
-"""How a participant field's value is read from outside text (import cells) and how it is stored.
+"""The bounded building blocks of participant values: numbers checked before any arithmetic, the words
+read as yes or no, the multi-select separator, and the errors of a value that does not fit.
 
-One set of rules per field type, so that a value typed in a form, read from a CSV or an XLSX cell, or
-written in an export means the same thing everywhere. Stored values are JSON-friendly: numbers as int or
+Which of them a field uses depends on its type: events.field_types holds that table (forms, import,
+export and the Salesforce conversion all read it). Stored values are JSON-friendly: numbers as int or
 float, dates as ISO strings, multi-select lists as lists of strings."""
 
-import datetime as dt
 import math
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from events.fields import FieldSpec, FieldType
+from events.fields import FieldSpec
 
 # Separator of a multi-select list in a single CSV/XLSX cell; ";" because option labels often hold commas.
 MULTI_SEPARATOR = ";"
@@ -19,6 +19,11 @@ FALSE_WORDS = frozenset({"false", "no", "n", "0", "non", "faux"})
 
 class FieldValueError(ValueError):
     """A value that does not fit its field; the message is shown to the user as is."""
+
+
+class ValueRefused(ValueError):
+    """A stored value that no Salesforce field can take (NaN, infinity, a number beyond 18 digits): the
+    participant fails with this reason instead of the batch being sent or retried."""
 
 
 # Bounds of a Number value, checked on the text before any arithmetic: Salesforce's widest Number field
@@ -69,94 +74,6 @@ def number_parse_text(raw: Any) -> Decimal:
     except InvalidOperation:
         raise FieldValueError(f"expected a number, got {str(raw)!r}") from None
     return number_bounded(number)
-
-
-def _parse_bool(text: str, *, nullable: bool) -> bool | None:
-    word = text.strip().lower()
-    if word == "":
-        return None if nullable else False
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise FieldValueError("expected yes or no (true/false, 1/0)")
-
-
-def _parse_date(raw: Any) -> str:
-    if isinstance(raw, dt.datetime):
-        return raw.date().isoformat()
-    if isinstance(raw, dt.date):
-        return raw.isoformat()
-    try:
-        return dt.date.fromisoformat(str(raw).strip()).isoformat()
-    except ValueError:
-        raise FieldValueError("expected a date as YYYY-MM-DD") from None
-
-
-def _parse_number(raw: Any) -> int | float:
-    if isinstance(raw, bool):
-        raise FieldValueError("expected a number")
-    if isinstance(raw, int | float):
-        return number_to_storage(raw)
-    return number_to_storage(number_parse_text(raw))
-
-
-def _options_lookup(spec: FieldSpec) -> dict[str, str]:
-    return {option.strip().lower(): option for option in spec.options}
-
-
-def value_parse(spec: FieldSpec, raw: Any) -> Any:
-    """The stored value of `raw` (a cell: text, number, date, bool or None) for `spec`, or FieldValueError."""
-    if isinstance(raw, bool) and spec.type in (FieldType.BOOLEAN, FieldType.NULLABLE_BOOLEAN):
-        return raw
-    empty = raw is None or (isinstance(raw, str) and raw.strip() == "")
-    if spec.type == FieldType.BOOLEAN:
-        return False if empty else _parse_bool(str(raw), nullable=False)
-    if spec.type == FieldType.NULLABLE_BOOLEAN:
-        return None if empty else _parse_bool(str(raw), nullable=True)
-    if spec.type == FieldType.MULTISELECT_LIST:
-        if empty:
-            return []
-        lookup = _options_lookup(spec)
-        chosen = [part.strip() for part in str(raw).split(MULTI_SEPARATOR) if part.strip()]
-        unknown = [part for part in chosen if part.lower() not in lookup]
-        if unknown:
-            raise FieldValueError(f"{', '.join(unknown)!s} not among the options ({', '.join(spec.options)})")
-        return [lookup[part.lower()] for part in chosen]
-    if empty:
-        return None if spec.type in (FieldType.NUMBER, FieldType.DATE) else ""
-    if spec.type == FieldType.NUMBER:
-        return _parse_number(raw)
-    if spec.type == FieldType.DATE:
-        return _parse_date(raw)
-    if spec.type == FieldType.SELECT_LIST:
-        option = _options_lookup(spec).get(str(raw).strip().lower())
-        if option is None:
-            raise FieldValueError(
-                f"{str(raw).strip()!r} is not among the options ({', '.join(spec.options)})"
-            )
-        return option
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)  # an XLSX cell holding 42 reads back as 42.0
-    text = str(raw).strip()
-    limit = spec.text_limit
-    if limit and len(text) > limit:
-        raise FieldValueError(f"longer than {limit} characters ({len(text)})")
-    return text
-
-
-def value_cell(spec: FieldSpec, value: Any) -> Any:
-    """A stored value as a typed spreadsheet cell: numbers, dates and booleans stay what they are (Excel
-    sorts and filters them as such), lists are joined, None is an empty cell; `value_parse` reads them
-    back."""
-    if isinstance(value, list):
-        return f"{MULTI_SEPARATOR} ".join(str(item) for item in value)
-    if spec.type == FieldType.DATE and isinstance(value, str) and value:
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return value  # stored before dates were checked: shown as it is
-    return value
 
 
 def value_display(spec: FieldSpec, value: Any) -> Any:

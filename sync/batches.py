@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from connector.describe import describe_compact
+from connector.mapped_objects import MAPPED_OBJECT_NAMES
 from connector.models import DuplicateMatchAction, SalesforceSetup
 from connector.salesforce.client import SalesforceClient
 from events.fields import BUILT_IN_KEYS
@@ -20,7 +21,7 @@ from events.models import Event, Participant, SyncState
 from events.selectors import event_fields
 from sync.executor import Outcome
 from sync.models import AttemptOutcome, SyncAttempt
-from sync.planner import CONTACT, LEAD, MEMBER, ParticipantIn, PlannerSetup
+from sync.planner import ParticipantIn, PlannerSetup
 
 # One look-up Composite answers for 1,000 participants (sync.lookups: four queries, each statement within
 # Salesforce's 100,000 characters); its writes are Collections of 200, 5 to a Composite (sync.writes).
@@ -75,7 +76,7 @@ def planner_setup(
     """The planner's view of the setup; field lengths from the describe cache, described once when missing
     (`guard` runs before each describe call, as before every call of the flush)."""
     cache = dict(setup.describe_cache or {})
-    missing = [name for name in (LEAD, CONTACT, MEMBER) if not cache.get(name)]
+    missing = [name for name in MAPPED_OBJECT_NAMES if not cache.get(name)]
     for name in missing:
         guard()
         cache[name] = describe_compact(client.describe(name))
@@ -90,9 +91,9 @@ def planner_setup(
         allow_data_update=setup.allow_data_update,
         default_company=setup.default_company or "Unknown",
         create_duplicates=setup.duplicate_match_action == DuplicateMatchAction.CREATE,
-        mappings={name: dict(mappings.for_object(name)) for name in (LEAD, CONTACT, MEMBER)},
+        mappings={name: dict(mappings.for_object(name)) for name in MAPPED_OBJECT_NAMES},
         field_types={spec.key: spec.type for spec in event_fields(event=event)},
-        field_lengths={name: _lengths(cache.get(name) or {}) for name in (LEAD, CONTACT, MEMBER)},
+        field_lengths={name: _lengths(cache.get(name) or {}) for name in MAPPED_OBJECT_NAMES},
     )
 
 

@@ -5,27 +5,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
+from connector.mapped_objects import CONTACT, LEAD, MEMBER, mapped_object
+from events.field_types import salesforce_value
 from events.fields import FieldType
+from events.values import ValueRefused
 
-CONTACT, LEAD, MEMBER = "Contact", "Lead", "CampaignMember"
-# Salesforce's widest Number field holds 18 digits; a larger stored value cannot be sent as it is.
-MAX_NUMBER = 10**18
 # The error code of a participant whose stored data cannot be sent (recorded like Salesforce's codes).
 INVALID_VALUE = "INVALID_PARTICIPANT_VALUE"
 # Never cut: a cut email is another address; Salesforce rejects an over-long one with its own reason.
 UNCUT_FIELDS = frozenset({"Email"})
-
-
-class ValueRefused(ValueError):
-    """A stored value that no Salesforce field can take (NaN, infinity, a number beyond 18 digits): the
-    participant fails with this reason instead of the batch being sent or retried."""
 
 
 @dataclass(frozen=True)
@@ -175,42 +168,6 @@ def match_person(
     return "", "", []
 
 
-def convert_value(value: Any, field_type: str) -> Any:
-    """A participant value as Salesforce takes it, per the compatibility table of the mapping checks."""
-    if field_type == FieldType.BOOLEAN:
-        return bool(value)
-    if value is None or value == "" or value == []:
-        return None
-    if field_type == FieldType.MULTISELECT_LIST:
-        return ";".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
-    if field_type == FieldType.NUMBER:
-        return _number(value)
-    if field_type == FieldType.DATE:
-        if isinstance(value, (date, datetime)):
-            return value.isoformat()[:10]
-        return str(value)[:10]
-    return str(value)
-
-
-def _number(value: Any) -> int | float | None:
-    """A stored Number value (a Text field turned Number may hold any text) as Salesforce takes it."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        number = value
-    else:
-        text = str(value).strip().replace(",", ".")
-        if len(text) > 64:
-            raise ValueRefused(f"{text[:20]}… is not a number Salesforce can take")
-        try:
-            number = float(text)
-        except ValueError:
-            return None
-    if (isinstance(number, float) and not math.isfinite(number)) or abs(number) >= MAX_NUMBER:
-        raise ValueRefused(f"{value!r} is not a number Salesforce can take (finite, at most 18 digits)")
-    return int(number) if isinstance(number, float) and number.is_integer() else number
-
-
 def _cut(fields: dict[str, Any], lengths: Mapping[str, int], warnings: list[str], object_name: str) -> None:
     for name, value in fields.items():
         limit = lengths.get(name)
@@ -223,21 +180,30 @@ def _cut(fields: dict[str, Any], lengths: Mapping[str, int], warnings: list[str]
 def _mapped_value(participant: ParticipantIn, key: str, setup: PlannerSetup) -> Any:
     field_type = setup.field_types.get(key, FieldType.TEXT)
     try:
-        return convert_value(participant.values.get(key), field_type)
+        return salesforce_value(participant.values.get(key), field_type)
     except ValueRefused as exc:
         raise ValueRefused(f"The field {key}: {exc}. Correct it and the participant is sent again.") from None
+
+
+def _default_value(participant: ParticipantIn, key: str, setup: PlannerSetup) -> Any:
+    """A built-in field the object always gets (connector.mapped_objects): the email as it is (Salesforce
+    says itself why an empty one is refused), the setup's company for a new Lead without one, and no
+    empty names."""
+    value = getattr(participant, key)
+    if key == "email":
+        return value.strip()
+    if key == "company":
+        return value or setup.default_company
+    return value or None
 
 
 def person_fields(
     participant: ParticipantIn, object_name: str, setup: PlannerSetup, warnings: list[str]
 ) -> dict[str, Any]:
     fields: dict[str, Any] = {
-        "Email": participant.email.strip(),
-        "FirstName": participant.first_name or None,
-        "LastName": participant.last_name or None,
+        api_name: _default_value(participant, key, setup)
+        for key, api_name in mapped_object(object_name).default_fields.items()
     }
-    if object_name == LEAD:
-        fields["Company"] = participant.company or setup.default_company
     for key, api_name in (setup.mappings.get(object_name) or {}).items():
         fields[api_name] = _mapped_value(participant, key, setup)
     _cut(fields, setup.field_lengths.get(object_name) or {}, warnings, object_name)

@@ -4,8 +4,9 @@ on the public registration page, the participant form and the import, and nothin
 import pytest
 from django.urls import reverse
 
+from events.field_types import value_parse
 from events.fields import FieldSpec, FieldType
-from events.values import FieldValueError, number_parse_text, value_parse
+from events.values import FieldValueError, number_parse_text
 from tests.events.test_import import csv_file, upload, xlsx_file
 
 HOSTILE = ["1e400000", "1e999999999999", "-1e800000", "nan", "NaN", "inf", "-Infinity", "1e-400000"]
