@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 
 from accounts.models import Account, AccountMembership, Role
-from events.models import Event
+from accounts.permissions import AccountEvent
 
 
 def account_ensure(*, slug: str, name: str) -> Account:
@@ -28,7 +28,7 @@ def membership_grant(
     return membership
 
 
-def event_give(*, event: Event, user: AbstractBaseUser, role: str = Role.ORGANIZER) -> None:
+def event_give(*, event: AccountEvent, user: AbstractBaseUser, role: str = Role.ORGANIZER) -> None:
     """Give `event` to `user`: a member of its account with `role` (kept when already a member), and one of
     the event's organizers or staff."""
     AccountMembership.objects.get_or_create(account_id=event.account_id, user=user, defaults={"role": role})

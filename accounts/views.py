@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import can_manage_account, events_visible_to
+from accounts.permissions import can_manage_account, events_visible_filter
 from accounts.selectors import account_get_for_user
 
 
@@ -15,7 +15,7 @@ from accounts.selectors import account_get_for_user
 @require_GET
 def account_detail(request: HttpRequest, account: str) -> HttpResponse:
     found = account_get_for_user(user=request.user, slug=account)
-    events = events_visible_to(request.user).filter(account=found)
+    events = found.events.filter(events_visible_filter(request.user))
     events = events.annotate(participant_count=Count("participants"))
     is_admin = can_manage_account(request.user, found)
     memberships = found.memberships.select_related("user") if is_admin else None

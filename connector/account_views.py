@@ -1,5 +1,6 @@
 """The account's Salesforce page (its admins only): connections, the events using each, the org's API
-usage today, the events' sync health; disconnecting a connection from there."""
+usage today and the events' sync health (both through sync's template tags); disconnecting a connection
+from there."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +13,7 @@ from accounts.models import Account
 from accounts.permissions import can_manage_account
 from accounts.selectors import account_get_for_user
 from connector import services
-from connector.account_selectors import account_connections_overview, account_events_health
+from connector.account_selectors import account_connections_overview
 from connector.models import SalesforceConnection
 
 
@@ -30,7 +31,6 @@ def account_salesforce(request: HttpRequest, account: str) -> HttpResponse:
     context = {
         "account": found,
         "connections": account_connections_overview(account=found),
-        "events_health": account_events_health(account=found),
     }
     return render(request, "connector/account_salesforce.html", context)
 

@@ -21,10 +21,9 @@ from connector.models import ConnectionHealth, DuplicateMatchAction, SalesforceC
 from connector.salesforce import oauth
 from connector.salesforce.client import client_for_connection
 from connector.salesforce.errors import AuthorizationRevoked, RequestRefused, SalesforceError, TransientError
-from connector.signals import setup_needs_check
+from connector.signals import setup_needs_check, sync_may_resume
 from events.models import Event
 from events.selectors import event_fields
-from sync.services import event_participants_changed
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +73,7 @@ def connection_set_active(*, event: Event, active: bool) -> SalesforceSetup:
 
 def _notify_sync(event: Event) -> None:
     # Participants that changed while the tile was off are still pending: let the sync pick them up.
-    transaction.on_commit(lambda: event_participants_changed(event_id=event.pk))
+    transaction.on_commit(lambda: sync_may_resume.send(sender=SalesforceSetup, event_id=event.pk))
 
 
 def _forget_tokens(connection: SalesforceConnection) -> None:

@@ -33,7 +33,6 @@ from connector.selectors import (
 from connector.setup_recheck import setup_recheck_wanted
 from events.models import Event
 from events.selectors import event_get_for_user, events_for_user
-from sync.selectors import sync_panel
 
 POPUP_CLOSED_MESSAGE = "The Salesforce login window was closed before the login finished."
 
@@ -70,7 +69,6 @@ def setup_context(request: HttpRequest, event: Event, **extra: Any) -> dict[str,
         "recheck_pending": setup.pk is not None and setup_recheck_wanted(setup),
         "force_sync_url": reverse("sync:force_sync", args=[event.slug]),
         "estimate": sync_estimate(event=event),
-        "sync_panel": sync_panel(event=event),  # for the included sync/_progress.html
         "reference_per_participant": REFERENCE_CALLS_PER_PARTICIPANT,
     }
     context.update(extra)

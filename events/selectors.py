@@ -10,14 +10,14 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.permissions import can_view_event, events_visible_to
+from accounts.permissions import can_view_event, events_visible_filter
 from events.fields import BUILT_IN_FIELDS, FieldSpec
 from events.models import Event, Participant, ParticipantField, SyncState
 
 
 def events_for_user(*, user: AbstractBaseUser) -> QuerySet[Event]:
-    """The events the user may open (`accounts.permissions.events_visible_to`)."""
-    return events_visible_to(user)
+    """The events the user may open (`accounts.permissions.events_visible_filter`)."""
+    return Event.objects.filter(events_visible_filter(user))
 
 
 def event_get_for_user(

@@ -13,6 +13,7 @@ from events.field_types import value_parse
 from events.fields import BUILT_IN_KEYS
 from events.models import Event, Participant, ParticipantField, SyncState
 from events.selectors import event_fields, participant_find_by_email
+from events.signals import participants_changed
 
 PENDING_CHANGE = {"salesforce_sync_state": SyncState.PENDING, "change_counter": F("change_counter") + 1}
 # What an edit writes: never the Salesforce bookkeeping, which the sync engine may have written since the
@@ -21,9 +22,9 @@ EDITED_COLUMNS = [*sorted(BUILT_IN_KEYS), "data", "salesforce_sync_state", "chan
 
 
 def _notify_sync(event: Event) -> None:
-    from sync.services import event_participants_changed
-
-    transaction.on_commit(lambda: event_participants_changed(event_id=event.pk))
+    """After commit, announce the change (the sync engine listens): a rolled-back write sends nothing, and
+    the listener sees the committed rows."""
+    transaction.on_commit(lambda: participants_changed.send(sender=Event, event_id=event.pk))
 
 
 def normalize_email(email: str) -> str:

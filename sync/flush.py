@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from connector.salesforce.client import client_for_connection
 from connector.salesforce.errors import (
     ApiLimitExceeded,
     AuthorizationRevoked,
@@ -22,6 +23,7 @@ from connector.salesforce.errors import (
     SessionExpired,
     TransientError,
 )
+from connector.selectors import connection_for_event, setup_for_event, setup_is_valid
 from events.models import Event
 from sync import batches, selectors, services
 from sync.executor import BatchExecutor, BatchStats, StatusGone
@@ -36,6 +38,7 @@ from sync.locks import (
     org_lock_release,
 )
 from sync.models import EventSync, SyncRun
+from sync.scheduling import flush_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -92,17 +95,15 @@ def flush_one_batch(*, event_id: int, task_id: str) -> None:
         flush_release(event_id=event_id, task_id=task_id)  # the sweep starts the chain again
         raise
     if step.countdown is not None:
-        services.flush_enqueue(event_id=event_id, countdown=step.countdown, chain_of=task_id)
+        flush_enqueue(event_id=event_id, countdown=step.countdown, chain_of=task_id)
         return
     flush_release(event_id=event_id, task_id=task_id)
     # A change committed while the claim was held enqueued nothing: look once more, now it is released.
     if step.recheck and batches.pending_count(event=event):
-        services.flush_enqueue(event_id=event_id)
+        flush_enqueue(event_id=event_id)
 
 
 def _flush(*, event: Event, task_id: str) -> Next:
-    from connector.selectors import connection_for_event, setup_for_event, setup_is_valid
-
     wait = _wait_seconds(event)
     if wait:
         return Next(wait + 1)
@@ -132,8 +133,6 @@ def _flush(*, event: Event, task_id: str) -> Next:
 
 
 def _flush_locked(*, event: Event, connection, setup, keeper: OrgLockKeeper) -> Next:
-    from connector.salesforce.client import client_for_connection
-
     EventSync.objects.update_or_create(event=event, defaults={"last_flush_at": timezone.now()})
     claimed = batches.batch_claim(event=event)
     if not claimed.participants:

@@ -1,10 +1,10 @@
-"""Writes of the sync engine: hearing about changes, force synchronization, and flushing one batch."""
+"""Writes of the sync engine: force synchronization, the sweep, the runs and the event's pause, backoff and
+halt. The flush (sync.flush) builds on these; queueing it is sync.scheduling's."""
 
 from __future__ import annotations
 
 import logging
 import random
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -13,60 +13,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from connector.selectors import setup_is_valid
 from events.models import Event
+from events.services import participants_mark_pending
 from sync.alerts import organizers_alert
 from sync.models import EventSync, RunState, SyncAttempt, SyncRun, SyncTrigger
+from sync.scheduling import flush_enqueue
+from sync.selectors import events_to_sweep
 
 logger = logging.getLogger(__name__)
-
-# How long the event's flush claim outlives a message's countdown: a lost message (or a worker gone) delays
-# the event's sync by this much at most, then the sweep starts its chain again. A message that merely waited
-# longer in the queue costs nothing: it sees the claim is no longer its own and stops.
-FLUSH_CLAIM_MARGIN_SECONDS = 30.0
-# Broker messages wait at most this long (well under the Redis visibility timeout of an hour).
-MAX_COUNTDOWN_SECONDS = 1800
-
-
-def flush_enqueue(
-    *, event_id: int, countdown: float = 0, chain_of: str = "", replace: bool = False
-) -> None:
-    """Enqueue the event's flush unless one is already queued or running: that one sees this change too
-    (it re-reads the pending rows, and checks them again once it has released its claim).
-
-    `chain_of`: the running flush hands its claim to its successor (the next batch, or the same one after
-    a pause or a backoff). `replace`: a force synchronization supersedes a chain waiting out a backoff."""
-    from sync.locks import flush_claim, flush_handoff, flush_release
-    from sync.tasks import flush_event
-
-    task_id = str(uuid.uuid4())
-    countdown = min(max(countdown, 0), MAX_COUNTDOWN_SECONDS)
-    seconds = countdown + FLUSH_CLAIM_MARGIN_SECONDS
-    try:
-        if chain_of:
-            claimed = flush_handoff(event_id=event_id, previous=chain_of, task_id=task_id, seconds=seconds)
-        else:
-            claimed = flush_claim(event_id=event_id, task_id=task_id, seconds=seconds, replace=replace)
-        if not claimed:
-            return
-        try:
-            flush_event.apply_async((event_id,), task_id=task_id, countdown=countdown or None)
-        except Exception:
-            flush_release(event_id=event_id, task_id=task_id)
-            raise
-    except Exception:  # the broker is down: the sweep picks the pending rows up later, nothing is lost
-        logger.exception("Could not enqueue the flush of event %s; the sweep will", event_id)
-
-
-def event_participants_changed(*, event_id: int) -> None:
-    """Called after commit whenever participants of an event changed: enqueue a flush of that event."""
-    flush_enqueue(event_id=event_id)
 
 
 def events_sweep() -> int:
     """Re-enqueue the events whose pending participants nobody picked up (a lost message, a pause or a
     backoff that ended, a new login); returns how many were looked at."""
-    from sync.selectors import events_to_sweep
-
     event_ids = events_to_sweep()
     for event_id in event_ids:
         flush_enqueue(event_id=event_id)
@@ -92,9 +52,6 @@ def force_sync_start(*, event: Event) -> ForceResult:
     """FORCE SYNCHRONIZATION: every participant pending again, and a force run to follow. Only when the
     setup is valid. A second call while a force run is active starts nothing (the database refuses a
     second running force run). It lifts a halt and a backoff: the organizer asked to try now."""
-    from connector.selectors import setup_is_valid
-    from events.services import participants_mark_pending
-
     valid, reason = setup_is_valid(event)
     if not valid:
         return ForceResult(None, started=False, refused=reason)
@@ -216,9 +173,3 @@ def event_halt(*, event: Event, reason: str, refused: bool = True) -> None:
         body=f"The synchronization with Salesforce stopped: {reason}.\n\n{HALT_HELP}",
     )
 
-
-def event_flush(*, event_id: int, task_id: str) -> None:
-    """Send one batch of the event's pending participants; the flush re-enqueues itself while some remain."""
-    from sync.flush import flush_one_batch
-
-    flush_one_batch(event_id=event_id, task_id=task_id)

@@ -6,19 +6,18 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import can_manage_salesforce
 from events.selectors import event_get_for_user, participant_get
+from sync.selectors import participant_history as history
+from sync.selectors import sync_panel
+from sync.services import force_sync_start
 
 
 def _progress(request: HttpRequest, event) -> HttpResponse:
-    from sync.selectors import sync_panel
-
     return render(request, "sync/_progress.html", {"event": event, "sync_panel": sync_panel(event=event)})
 
 
 @login_required
 @require_POST
 def force_sync(request: HttpRequest, slug: str) -> HttpResponse:
-    from sync.services import force_sync_start
-
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     result = force_sync_start(event=event)
     if result.refused:
@@ -42,8 +41,6 @@ def progress(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def participant_history(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The participant page's Salesforce history (loaded by htmx): the last attempts, what was sent where."""
-    from sync.selectors import participant_history as history
-
     event = event_get_for_user(user=request.user, slug=slug)  # anyone who sees the participant, staff too
     participant = participant_get(event=event, pk=pk)
     return render(request, "sync/_participant_history.html", {"lines": history(participant=participant)})

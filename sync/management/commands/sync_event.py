@@ -2,8 +2,11 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from connector.selectors import setup_is_valid
 from events.models import Event, SyncState
 from sync.models import RunState, SyncRun
+from sync.scheduling import flush_enqueue
+from sync.services import force_sync_start
 
 
 class Command(BaseCommand):
@@ -15,9 +18,6 @@ class Command(BaseCommand):
         parser.add_argument("--wait", action="store_true", help="Wait until nothing is pending.")
 
     def handle(self, *args, event_slug: str, force: bool, wait: bool, **options):
-        from connector.selectors import setup_is_valid
-        from sync.services import flush_enqueue, force_sync_start
-
         event = Event.objects.filter(slug=event_slug).first()
         if event is None:
             raise CommandError(f"No event with the slug {event_slug!r}.")
