@@ -18,8 +18,8 @@ from connector.salesforce.client import SalesforceClient
 from events.fields import BUILT_IN_KEYS
 from events.models import Event, Participant, SyncState
 from events.selectors import event_fields
-from sync.executor import Outcome
 from sync.models import AttemptOutcome, SyncAttempt
+from sync.outcome import Outcome
 from sync.planner import CONTACT, LEAD, MEMBER, ParticipantIn, PlannerSetup
 
 # One look-up Composite answers for 1,000 participants (sync.lookups: four queries, each statement within

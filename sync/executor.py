@@ -33,13 +33,13 @@ from sync.answers import changed_meanwhile, duplicate_id, duplicate_result, obje
 from sync.answers import chunks as _chunks
 from sync.answers import error_code as _code
 from sync.answers import first_error as _first_error
+from sync.outcome import Outcome
 from sync.planner import (
     CONTACT,
     INVALID_VALUE,
     LEAD,
     MEMBER,
     ParticipantIn,
-    ParticipantPlan,
     PlannerSetup,
     plan_batch,
     statuses_gone,
@@ -75,25 +75,6 @@ class BatchStats:
     members_created: int = 0
     members_updated: int = 0
     failures: int = 0
-
-
-@dataclass
-class Outcome:
-    plan: ParticipantPlan
-    error_code: str = ""
-    error_message: str = ""
-    retry: bool = False  # a transient per-record error: stays pending, the batch is retried
-    # The record changed between look-up and write (converted, merged, deleted): stays pending, and the
-    # next batch's look-up follows ConvertedContactId / MasterRecordId. Never failed for good.
-    replan: bool = False
-
-    @property
-    def complete(self) -> bool:
-        return not (self.error_code or self.retry or self.replan or self.plan.deferred)
-
-    @property
-    def live(self) -> bool:
-        return not (self.plan.deferred or self.error_code or self.retry or self.replan)
 
 
 @dataclass
