@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from connector.campaigns import CampaignLookup, campaign_find_by_name
+from connector.connection_client import client_for_connection
 from connector.describe import describe_compact
 from connector.mapping_validation import MappingReport, mapping_validate
 from connector.models import ConnectionHealth, DuplicateMatchAction, SalesforceConnection, SalesforceSetup
 from connector.salesforce import oauth
-from connector.salesforce.client import client_for_connection
 from connector.salesforce.errors import AuthorizationRevoked, RequestRefused, SalesforceError, TransientError
 from connector.setup_conf import MAPPED_OBJECTS
 from connector.signals import setup_needs_check

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from connector.connection_client import client_for_connection
 from connector.salesforce.errors import (
     ApiLimitExceeded,
     AuthorizationRevoked,
@@ -132,8 +133,6 @@ def _flush(*, event: Event, task_id: str) -> Next:
 
 
 def _flush_locked(*, event: Event, connection, setup, keeper: OrgLockKeeper) -> Next:
-    from connector.salesforce.client import client_for_connection
-
     EventSync.objects.update_or_create(event=event, defaults={"last_flush_at": timezone.now()})
     claimed = batches.batch_claim(event=event)
     if not claimed.participants:
