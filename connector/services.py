@@ -15,7 +15,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from connector.campaigns import CampaignLookup, campaign_find_by_name
 from connector.connection_client import client_for_connection
-from connector.describe import describe_compact
+from connector.describe_cache import describes_fetch
 from connector.mapping_validation import MappingReport, mapping_validate
 from connector.models import ConnectionHealth, DuplicateMatchAction, SalesforceConnection, SalesforceSetup
 from connector.salesforce import oauth
@@ -316,7 +316,7 @@ def setup_describe_refresh(*, event: Event) -> SalesforceSetup:
     """Fetch the describe of the three mapped objects (3 API calls) into the setup's cache."""
     setup = setup_get_or_create(event=event)
     client = client_for_connection(connection_get_or_create(event=event))
-    setup.describe_cache = {name: describe_compact(client.describe(name)) for name in MAPPED_OBJECTS}
+    setup.describe_cache = describes_fetch(client, MAPPED_OBJECTS)
     setup.describe_fetched_at = timezone.now()
     setup.save(update_fields=["describe_cache", "describe_fetched_at", "updated_at"])
     return setup

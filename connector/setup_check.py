@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from connector.campaigns import campaign_get, campaign_statuses
 from connector.connection_client import client_for_connection
-from connector.describe import describe_compact, required_on_create
+from connector.describe import required_on_create
+from connector.describe_cache import describes_fetch
 from connector.mapping_validation import DEFAULT_FIELDS
 from connector.models import SalesforceSetup
 from connector.salesforce.client import SalesforceClient
@@ -74,7 +75,7 @@ def _check_campaign(
 def _check_mappings(
     check: SetupCheck, client: SalesforceClient, event: Event, setup: SalesforceSetup
 ) -> None:
-    setup.describe_cache = {name: describe_compact(client.describe(name)) for name in MAPPED_OBJECTS}
+    setup.describe_cache = describes_fetch(client, MAPPED_OBJECTS)
     setup.describe_fetched_at = timezone.now()
     texts = {name: json.dumps(dict(setup.mappings.for_object(name))) for name in MAPPED_OBJECTS}
     reports = mappings_validate(event=event, setup=setup, texts=texts, describe=setup.describe_cache)

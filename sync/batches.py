@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from connector.describe import describe_compact
+from connector.describe_cache import describe_cache_complete
 from connector.models import DuplicateMatchAction, SalesforceSetup
 from connector.salesforce.client import SalesforceClient
 from events.fields import BUILT_IN_KEYS
@@ -74,13 +74,7 @@ def planner_setup(
 ) -> PlannerSetup:
     """The planner's view of the setup; field lengths from the describe cache, described once when missing
     (`guard` runs before each describe call, as before every call of the flush)."""
-    cache = dict(setup.describe_cache or {})
-    missing = [name for name in (LEAD, CONTACT, MEMBER) if not cache.get(name)]
-    for name in missing:
-        guard()
-        cache[name] = describe_compact(client.describe(name))
-    if missing:
-        SalesforceSetup.objects.filter(pk=setup.pk).update(describe_cache=cache)
+    cache = describe_cache_complete(setup=setup, client=client, names=(LEAD, CONTACT, MEMBER), guard=guard)
     mappings = setup.mappings
     return PlannerSetup(
         campaign_id=setup.campaign_id,
