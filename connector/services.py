@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from connector.campaigns import CampaignLookup, campaign_find_by_name
-from connector.describe import describe_compact
+from connector.connection_client import client_for_connection
+from connector.describe_cache import describes_fetch
 from connector.mapped_objects import MAPPED_OBJECT_NAMES, mapped_object
 from connector.mapping_validation import MappingReport, mapping_validate
 from connector.models import ConnectionHealth, DuplicateMatchAction, SalesforceConnection, SalesforceSetup
 from connector.salesforce import oauth
-from connector.salesforce.client import client_for_connection
 from connector.salesforce.errors import AuthorizationRevoked, RequestRefused, SalesforceError, TransientError
 from connector.signals import setup_needs_check, sync_may_resume
 from events.models import Event
@@ -309,7 +309,7 @@ def setup_describe_refresh(*, event: Event) -> SalesforceSetup:
     """Fetch the describe of the mapped objects (one API call each) into the setup's cache."""
     setup = setup_get_or_create(event=event)
     client = client_for_connection(connection_get_or_create(event=event))
-    setup.describe_cache = {name: describe_compact(client.describe(name)) for name in MAPPED_OBJECT_NAMES}
+    setup.describe_cache = describes_fetch(client, MAPPED_OBJECT_NAMES)
     setup.describe_fetched_at = timezone.now()
     setup.save(update_fields=["describe_cache", "describe_fetched_at", "updated_at"])
     return setup

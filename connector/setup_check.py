@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from connector.campaigns import campaign_get, campaign_statuses
-from connector.describe import describe_compact, required_on_create
+from connector.connection_client import client_for_connection
+from connector.describe import required_on_create
+from connector.describe_cache import describes_fetch
 from connector.mapped_objects import LEAD, MAPPED_OBJECT_NAMES, MAPPED_OBJECTS
 from connector.models import SalesforceSetup
-from connector.salesforce.client import SalesforceClient, client_for_connection
+from connector.salesforce.client import SalesforceClient
 from connector.salesforce.errors import RequestRefused, SalesforceError
 from connector.selectors import estimated_api_calls
 from connector.services import connection_get_or_create, mappings_validate, setup_get_or_create
@@ -39,7 +41,9 @@ class SetupCheck:
 NOT_A_MARKETING_USER = frozenset({"INVALID_TYPE", "INSUFFICIENT_ACCESS_OR_READONLY", "INSUFFICIENT_ACCESS"})
 
 
-def _check_campaign(check: SetupCheck, client: SalesforceClient, setup: SalesforceSetup) -> None:
+def _check_campaign(
+    check: SetupCheck, client: SalesforceClient, setup: SalesforceSetup, *, username: str
+) -> None:
     if not setup.campaign_id:
         check.errors.append("No campaign is set.")
         return
@@ -51,7 +55,6 @@ def _check_campaign(check: SetupCheck, client: SalesforceClient, setup: Salesfor
     except RequestRefused as exc:
         if exc.code not in NOT_A_MARKETING_USER:
             raise
-        username = client.connection.username or "connected"
         check.errors.append(
             f"The Salesforce user {username} is not a Marketing User, so Salesforce does not let it read the "
             "campaign's member statuses. In Salesforce Setup → Users, edit that user and tick “Marketing "
@@ -68,7 +71,7 @@ def _check_campaign(check: SetupCheck, client: SalesforceClient, setup: Salesfor
 def _check_mappings(
     check: SetupCheck, client: SalesforceClient, event: Event, setup: SalesforceSetup
 ) -> None:
-    setup.describe_cache = {name: describe_compact(client.describe(name)) for name in MAPPED_OBJECT_NAMES}
+    setup.describe_cache = describes_fetch(client, MAPPED_OBJECT_NAMES)
     setup.describe_fetched_at = timezone.now()
     texts = {name: json.dumps(dict(setup.mappings.for_object(name))) for name in MAPPED_OBJECT_NAMES}
     reports = mappings_validate(event=event, setup=setup, texts=texts, describe=setup.describe_cache)
@@ -115,7 +118,7 @@ def setup_check(*, event: Event) -> SetupCheck:
     try:
         client = client_for_connection(connection)
         _check_limits(check, client, event)  # first: it also proves the connection is alive
-        _check_campaign(check, client, setup)
+        _check_campaign(check, client, setup, username=connection.username or "connected")
         _check_mappings(check, client, event, setup)
     except SalesforceError as exc:
         connection.refresh_from_db()

@@ -11,11 +11,11 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.permissions import can_manage_salesforce
 from connector import services
 from connector.campaigns import campaign_find_by_name, campaign_status_create, campaign_statuses
+from connector.connection_client import client_for_connection
 from connector.forms import CampaignForm, MappingsForm, StatusCreateForm, StatusesForm
 from connector.mapped_objects import MAPPED_OBJECTS, mapped_object_of_kind
 from connector.mapping_choices import mapping_choices_data
 from connector.mapping_validation import MappingReport
-from connector.salesforce.client import client_for_connection
 from connector.salesforce.errors import SalesforceError
 from connector.selectors import connection_or_default, setup_or_default
 from connector.setup_check import setup_check

@@ -12,15 +12,15 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from connector.describe import describe_compact
+from connector.describe_cache import describe_cache_complete
 from connector.mapped_objects import MAPPED_OBJECT_NAMES
 from connector.models import DuplicateMatchAction, SalesforceSetup
 from connector.salesforce.client import SalesforceClient
 from events.fields import BUILT_IN_KEYS
 from events.models import Event, Participant, SyncState
 from events.selectors import event_fields
-from sync.executor import Outcome
 from sync.models import AttemptOutcome, SyncAttempt
+from sync.outcome import Outcome
 from sync.planner import ParticipantIn, PlannerSetup
 
 # One look-up Composite answers for 1,000 participants (sync.lookups: four queries, each statement within
@@ -75,13 +75,7 @@ def planner_setup(
 ) -> PlannerSetup:
     """The planner's view of the setup; field lengths from the describe cache, described once when missing
     (`guard` runs before each describe call, as before every call of the flush)."""
-    cache = dict(setup.describe_cache or {})
-    missing = [name for name in MAPPED_OBJECT_NAMES if not cache.get(name)]
-    for name in missing:
-        guard()
-        cache[name] = describe_compact(client.describe(name))
-    if missing:
-        SalesforceSetup.objects.filter(pk=setup.pk).update(describe_cache=cache)
+    cache = describe_cache_complete(setup=setup, client=client, names=MAPPED_OBJECT_NAMES, guard=guard)
     mappings = setup.mappings
     return PlannerSetup(
         campaign_id=setup.campaign_id,

@@ -27,19 +27,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from connector.salesforce.client import SalesforceClient
-from connector.salesforce.errors import TRANSIENT_CODES, RequestRefused
+from connector.salesforce.errors import (
+    RecordError,
+    RecordErrorKind,
+    RequestRefused,
+    record_error,
+    record_failure,
+)
 from sync import lookups, writes
-from sync.answers import changed_meanwhile, duplicate_id, duplicate_result, object_of
 from sync.answers import chunks as _chunks
-from sync.answers import error_code as _code
-from sync.answers import first_error as _first_error
+from sync.answers import duplicate_id, object_of
+from sync.outcome import Outcome
 from sync.planner import (
     CONTACT,
     INVALID_VALUE,
     LEAD,
     MEMBER,
     ParticipantIn,
-    ParticipantPlan,
     PlannerSetup,
     plan_batch,
     statuses_gone,
@@ -75,25 +79,6 @@ class BatchStats:
     members_created: int = 0
     members_updated: int = 0
     failures: int = 0
-
-
-@dataclass
-class Outcome:
-    plan: ParticipantPlan
-    error_code: str = ""
-    error_message: str = ""
-    retry: bool = False  # a transient per-record error: stays pending, the batch is retried
-    # The record changed between look-up and write (converted, merged, deleted): stays pending, and the
-    # next batch's look-up follows ConvertedContactId / MasterRecordId. Never failed for good.
-    replan: bool = False
-
-    @property
-    def complete(self) -> bool:
-        return not (self.error_code or self.retry or self.replan or self.plan.deferred)
-
-    @property
-    def live(self) -> bool:
-        return not (self.plan.deferred or self.error_code or self.retry or self.replan)
 
 
 @dataclass
@@ -139,16 +124,15 @@ class BatchExecutor:
         self.stats.failures += sum(1 for o in self.outcomes if o.error_code)
         return self.outcomes
 
-    def _fail(self, outcome: Outcome, error: dict[str, Any]) -> None:
-        code = _code(error) or "UNKNOWN_ERROR"
-        if code in TRANSIENT_CODES:
+    def _fail(self, outcome: Outcome, error: RecordError) -> None:
+        if error.kind is RecordErrorKind.RETRY:
             outcome.retry = True
             return
-        if changed_meanwhile(error):
+        if error.kind is RecordErrorKind.CHANGED:
             outcome.replan = True
-            outcome.plan.notes.append(f"Salesforce answered {code}: looked up again in the next batch.")
+            outcome.plan.notes.append(f"Salesforce answered {error.code}: looked up again in the next batch.")
             return
-        outcome.error_code, outcome.error_message = code, error.get("message") or ""
+        outcome.error_code, outcome.error_message = error.code, error.message
 
     # --- Building the write Composite ----------------------------------------------------------------
 
@@ -205,12 +189,9 @@ class BatchExecutor:
             if request.kind == NEW_MEMBERS_CREATE:
                 unjoined.extend(request.outcomes)  # a person of this create failed: the reference is empty
                 return
-            error = _first_error(request.body)
+            error = record_error(request.body, status=request.status)  # a 5xx: retried
             for outcome in request.outcomes:
-                if request.status >= 500:
-                    outcome.retry = True
-                else:
-                    self._fail(outcome, error)
+                self._fail(outcome, error)
             return
         for outcome, result in zip(request.outcomes, request.body or [], strict=True):
             if request.kind == PEOPLE_CREATE:
@@ -223,15 +204,15 @@ class BatchExecutor:
                 else:
                     self.stats.members_updated += 1
             else:
-                self._fail(outcome, _first_error(result))
+                self._fail(outcome, record_error(result))
 
     def _created(self, outcome: Outcome, result: dict[str, Any]) -> list[Outcome]:
         """Record one create result; returns [outcome] when a duplicate rule hid the record to link to."""
         if result.get("success"):
             self._person_created(outcome, result["id"])
             return []
-        error = _first_error(result)
-        if _code(error) != "DUPLICATES_DETECTED":
+        error = record_error(result)
+        if error.kind is not RecordErrorKind.DUPLICATE_RULE:
             self._fail(outcome, error)
             return []
         return [outcome]
@@ -245,14 +226,14 @@ class BatchExecutor:
 
     def _member_created(self, outcome: Outcome, result: dict[str, Any]) -> list[Outcome]:
         """Record one membership create; returns [outcome] when it was already a member."""
-        error = _first_error(result)
         if result.get("success"):
             outcome.plan.member_id = result["id"]
             self.stats.members_created += 1
-        elif _code(error) == "DUPLICATE_VALUE":
+            return []
+        error = record_error(result)
+        if error.kind is RecordErrorKind.DUPLICATE_VALUE:
             return [outcome]
-        else:
-            self._fail(outcome, error)
+        self._fail(outcome, error)
         return []
 
     def _link(self, outcome: Outcome, object_name: str, record_id: str, why: str) -> None:
@@ -277,17 +258,18 @@ class BatchExecutor:
             if int(answer.get("httpStatusCode") or 500) < 300 and isinstance(body, dict) and body.get("id"):
                 self._person_created(outcome, body["id"])  # the match went away meanwhile
                 continue
-            error = _first_error(body)
-            found = duplicate_id(error) if _code(error) == "DUPLICATES_DETECTED" else ""
+            error = record_error(body)
+            duplicate = error.kind is RecordErrorKind.DUPLICATE_RULE
+            found = duplicate_id(error) if duplicate else ""
             if found and not self.setup.create_duplicates:
                 self._link(outcome, object_of(found), found, "Salesforce's duplicate rules matched it")
             elif found:
-                rule = duplicate_result(error).get("duplicateRule") or "a duplicate rule"
-                self._fail(outcome, {"statusCode": "DUPLICATES_DETECTED", "message": (
+                rule = error.rule or "a duplicate rule"
+                self._fail(outcome, record_failure("DUPLICATES_DETECTED", (
                     f"Salesforce's duplicate rule {rule} blocks creating this person: it matches "
                     f"{object_of(found)} {found}. Choose “link to the matched record” on the Salesforce "
-                    "tile, or change the rule's action to Allow.")})
-            elif _code(error) == "DUPLICATES_DETECTED" or not error:
+                    "tile, or change the rule's action to Allow.")))
+            elif duplicate or not error.answered:
                 outcome.retry = True  # no answer to read: stays pending, the batch is retried
             else:
                 self._fail(outcome, error)
@@ -308,7 +290,7 @@ class BatchExecutor:
                 if result.get("success"):
                     self.stats.members_updated += 1
                 else:
-                    self._fail(outcome, _first_error(result))
+                    self._fail(outcome, record_error(result))
 
     def _find_members(self, outcomes: list[Outcome]) -> None:
         """DUPLICATE_VALUE: "already a member". Find those members by person Id to update them."""
@@ -320,8 +302,7 @@ class BatchExecutor:
         for outcome in outcomes:
             member = by_person.get(outcome.plan.person_id)
             if member is None:
-                error = {"statusCode": "DUPLICATE_VALUE", "message": "Already a campaign member."}
-                self._fail(outcome, error)
+                self._fail(outcome, record_failure("DUPLICATE_VALUE", "Already a campaign member."))
                 continue
             outcome.plan.member_id = member.id
             fields = outcome.plan.member_fields or {}

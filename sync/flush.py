@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from connector.salesforce.client import client_for_connection
+from connector.connection_client import client_for_connection
 from connector.salesforce.errors import (
     ApiLimitExceeded,
     AuthorizationRevoked,

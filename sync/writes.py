@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
+from sync.outcome import Outcome
+
 if TYPE_CHECKING:
     from connector.salesforce.client import SalesforceClient
-    from sync.executor import Outcome
 
 COMPOSITE_COLLECTIONS = 5
 COMPOSITE_SUBREQUESTS = 25  # Salesforce's limit of subrequests per Composite (REST API Developer Guide)

@@ -1,14 +1,18 @@
-"""The one Salesforce client: simple-salesforce built from a connection's OAuth tokens.
+"""The one Salesforce client: simple-salesforce built from a session (instance URL, access token).
 
 Every call goes through `_call`, which refreshes the access token once on an expired session and turns
 every failure into the taxonomy of `connector.salesforce.errors`. No caller sees a simple-salesforce or
 requests exception, and no caller talks to simple-salesforce directly.
+
+The client knows no database: it is given a session and a refresh callback, which gets and stores a fresh
+session (connector.connection_client builds both for a stored connection).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import requests
@@ -16,11 +20,9 @@ from django.conf import settings
 from django.views.decorators.debug import sensitive_variables
 from simple_salesforce import Salesforce, format_soql
 
-from connector.models import ConnectionHealth, SalesforceConnection
 from connector.salesforce.errors import AuthorizationRevoked, SessionExpired, classify
-from connector.salesforce.refresh import access_token_refresh
 
-__all__ = ["SalesforceClient", "client_for_connection", "format_soql"]
+__all__ = ["SalesforceClient", "Session", "SessionRefresh", "format_soql"]
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -45,21 +47,36 @@ class _TimeoutSession(requests.Session):
         return super().request(method, url, *args, **kwargs)
 
 
+@dataclass(frozen=True)
+class Session:
+    """What every call needs. The access token is left out of the repr: a traceback shows none."""
+
+    instance_url: str
+    access_token: str = field(repr=False)
+
+
+# Given the access token Salesforce refused, a fresh session, already stored by whoever keeps the tokens
+# (another process may have refreshed first); raises AuthorizationRevoked when none can be had.
+SessionRefresh = Callable[[str], Session]
+
+
 class SalesforceClient:
     """Talks to one connection's org. Not thread-safe; build one per task or request."""
 
-    def __init__(self, connection: SalesforceConnection) -> None:
-        self.connection = connection
+    def __init__(self, session: Session, *, refresh: SessionRefresh, name: str = "connection") -> None:
+        self.session = session
+        self.name = name  # which connection, for the logs
+        self._refresh = refresh
         self.api_calls_made = 0
         self._api_usage: tuple[int, int] | None = None
         self._sf = self._build()
 
     def _build(self) -> Salesforce:
-        if not self.connection.access_token or not self.connection.instance_url:
+        if not self.session.access_token or not self.session.instance_url:
             raise AuthorizationRevoked("NOT_CONNECTED", "The Salesforce connection has no session: log in.")
         return Salesforce(
-            instance_url=self.connection.instance_url,
-            session_id=self.connection.access_token,
+            instance_url=self.session.instance_url,
+            session_id=self.session.access_token,
             session=_TimeoutSession(settings.SALESFORCE_TIMEOUT_SECONDS),
             version=settings.SALESFORCE_API_VERSION,
         )
@@ -88,10 +105,8 @@ class SalesforceClient:
         try:
             return self._attempt(call)
         except SessionExpired:
-            logger.info("Salesforce session of connection %s expired; refreshing once", self.connection.pk)
-        self.connection = access_token_refresh(
-            connection_id=self.connection.pk, stale_access_token=self.connection.access_token
-        )
+            logger.info("Salesforce session of %s expired; refreshing once", self.name)
+        self.session = self._refresh(self.session.access_token)
         self._sf = self._build()
         try:
             return self._attempt(call)
@@ -168,11 +183,3 @@ def _check_collection(records: list[dict[str, Any]]) -> None:
             f"at most {COLLECTION_SIZE} records per sObject Collections call, got {len(records)}"
         )
 
-
-def client_for_connection(connection: SalesforceConnection) -> SalesforceClient:
-    """The client for a connected connection; AuthorizationRevoked when it needs a (new) login."""
-    if connection.health != ConnectionHealth.CONNECTED or not connection.refresh_token:
-        raise AuthorizationRevoked("NOT_CONNECTED", "The Salesforce connection needs a login.")
-    if not connection.access_token:
-        connection = access_token_refresh(connection_id=connection.pk, stale_access_token="")
-    return SalesforceClient(connection)

@@ -3,9 +3,10 @@
 import pytest
 from django.db import connection as db
 
+from connector.connection_client import client_for_connection
 from connector.models import ConnectionHealth, SalesforceConnection
 from connector.salesforce import oauth
-from connector.salesforce.client import client_for_connection, format_soql
+from connector.salesforce.client import format_soql
 from connector.salesforce.errors import (
     ApiLimitExceeded,
     AuthorizationRevoked,
@@ -45,7 +46,7 @@ def test_a_second_client_reuses_the_token_another_one_already_refreshed(connecte
     refreshed = SalesforceConnection.objects.get(pk=connected.pk)
     second.limits()  # its token is stale too: it must take the stored one, not refresh with a dead token
     after = SalesforceConnection.objects.get(pk=connected.pk)
-    assert second.connection.access_token == refreshed.access_token == after.access_token
+    assert second.session.access_token == refreshed.access_token == after.access_token
     assert after.refresh_token == refreshed.refresh_token and after.health == ConnectionHealth.CONNECTED
 
 

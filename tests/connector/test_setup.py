@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from connector import services
 from connector.campaigns import campaign_find_by_name
+from connector.connection_client import client_for_connection
 from connector.models import SalesforceConnection, SalesforceSetup
-from connector.salesforce.client import client_for_connection
 from connector.selectors import estimated_api_calls, setup_is_valid, sync_estimate, tile_state
 from connector.setup_check import setup_check
 from sync.services import event_pause

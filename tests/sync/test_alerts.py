@@ -6,8 +6,8 @@ from django.core.cache import cache
 
 from accounts.models import Role
 from accounts.services import event_give
+from connector.connection_client import connection_mark_needs_login
 from connector.models import SalesforceConnection, SalesforceSetup
-from connector.salesforce.refresh import connection_mark_needs_login
 from sync.services import event_halt, event_pause
 from tests.factories import EventFactory, UserFactory
 

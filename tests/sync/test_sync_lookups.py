@@ -1,7 +1,7 @@
 """The look-up Composite at Salesforce's limits: 1,000 participants per call, statements within 100,000
 characters (the emulator refuses a longer one with MALFORMED_QUERY, as Salesforce does)."""
 
-from connector.salesforce.client import client_for_connection
+from connector.connection_client import client_for_connection
 from connector.selectors import connection_for_event
 from salesforce_emulator import ids
 from sync import lookups

@@ -1,4 +1,7 @@
-"""Refreshing a connection's access token: one refresh at a time per connection, across processes.
+"""The Salesforce client of a stored connection: built from its tokens, and given the refresh that stores
+the new ones. The client itself (connector.salesforce) knows no database.
+
+Refreshing a connection's access token: one refresh at a time per connection, across processes.
 
 Salesforce access tokens carry no expiry; a 401 is the only sign. Many workers may see it at once: they queue
 on a Redis lock, and whoever gets it second finds the token already replaced and simply reuses it. With
@@ -8,6 +11,7 @@ refresh-token rotation a second refresh with the old token would fail, so this l
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 import redis
 from django.conf import settings
@@ -17,6 +21,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from connector.models import ConnectionHealth, SalesforceConnection
 from connector.salesforce import oauth
+from connector.salesforce.client import SalesforceClient, Session
 from connector.salesforce.errors import AuthorizationRevoked
 from connector.signals import connection_needs_login
 
@@ -83,3 +88,23 @@ def access_token_refresh(*, connection_id: int, stale_access_token: str) -> Sale
             "Refreshed the access token of connection %s (refresh token rotated: %s)", connection_id, rotated
         )
         return connection
+
+
+def _session(connection: SalesforceConnection) -> Session:
+    return Session(instance_url=connection.instance_url, access_token=connection.access_token)
+
+
+@sensitive_variables()
+def session_refresh(connection_id: int, stale_access_token: str) -> Session:
+    """The client's refresh callback: a fresh session for the connection, stored (access_token_refresh)."""
+    return _session(access_token_refresh(connection_id=connection_id, stale_access_token=stale_access_token))
+
+
+def client_for_connection(connection: SalesforceConnection) -> SalesforceClient:
+    """The client for a connected connection; AuthorizationRevoked when it needs a (new) login."""
+    if connection.health != ConnectionHealth.CONNECTED or not connection.refresh_token:
+        raise AuthorizationRevoked("NOT_CONNECTED", "The Salesforce connection needs a login.")
+    if not connection.access_token:
+        connection = access_token_refresh(connection_id=connection.pk, stale_access_token="")
+    refresh = partial(session_refresh, connection.pk)
+    return SalesforceClient(_session(connection), refresh=refresh, name=f"connection {connection.pk}")
