@@ -130,6 +130,25 @@ def _repick_when_halted(event: Event) -> int:
     return halts
 
 
+def _calls_by_kind(server: Any) -> dict[str, int]:
+    """The measured calls by kind: plain REST calls by endpoint, Composites by what they carried (a
+    look-up is "query", the writes "collections", the creates that learn a duplicate match "record")."""
+    stats = server.stats()
+    kinds = {endpoint: n for endpoint, n in stats["by_endpoint"].items() if endpoint != "POST /composite"}
+    kinds.update({f"composite {kind}": n for kind, n in stats["composite_kinds"].items()})
+    return dict(sorted(kinds.items()))
+
+
+def _batches(event: Event) -> dict[str, int]:
+    """Batches that recorded outcomes, and the participants left pending by one (changed meanwhile)."""
+    from sync.models import AttemptOutcome, SyncAttempt
+
+    attempts = SyncAttempt.objects.filter(participant__event=event)
+    return {"batches_recorded": attempts.values("at").distinct().count(),
+            "attempts_replanned": attempts.filter(outcome=AttemptOutcome.REPLAN).count(),
+            "attempts_retried": attempts.filter(outcome=AttemptOutcome.RETRY).count()}
+
+
 def _failed_reasons(event: Event) -> dict[str, int]:
     failed = event.participants.filter(salesforce_sync_state=SyncState.FAILED)
     return dict(Counter(failed.values_list("salesforce_error_code", flat=True)))
@@ -203,6 +222,7 @@ def bench_run(*, participants: int, latency_ms: int, scenario: str, concurrency:
             _seed_name_twins(server, emails)
             Participant.objects.filter(event=event, email__in=emails[::100]).update(has_come=True)
             _rename_came_status(server, campaign_id)
+            server.emulator.usage.reset()  # the admin's rename is Salesforce's own call, not the connector's
         known = Counter((r.get("Email") or "").lower() for o in ("Lead", "Contact") for r in server.records(o)
                         if not r.get("IsConverted"))
         env = {**os.environ, "REDIS_URL": redis_server.url, "SALESFORCE_CA_BUNDLE": str(server.ca_path),
@@ -249,6 +269,8 @@ def bench_run(*, participants: int, latency_ms: int, scenario: str, concurrency:
             "campaign_members": members,
             **({"leads_converted_during_run": len(converted), "status_halts": halts,
                 "failed_reasons": _failed_reasons(event)} if scenario == "harsh" else {}),
+            "calls_by_kind": _calls_by_kind(server),
+            **_batches(event),
         }
     finally:
         if worker is not None:

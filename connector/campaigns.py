@@ -104,8 +104,12 @@ def _closest(
     return [by_name[name] for score, name in scored if -score >= minimum][:HINT_COUNT]
 
 
+def campaign_soql(campaign_id: str) -> str:
+    return format_soql("SELECT Id, Name FROM Campaign WHERE Id = {}", campaign_id)
+
+
 def campaign_get(*, client: SalesforceClient, campaign_id: str) -> Campaign | None:
-    rows = client.query(format_soql("SELECT Id, Name FROM Campaign WHERE Id = {}", campaign_id))
+    rows = client.query(campaign_soql(campaign_id))
     return _records(rows)[0] if rows else None
 
 
@@ -117,18 +121,25 @@ class CampaignMemberStatus:
     sort_order: int
 
 
-def campaign_statuses(*, client: SalesforceClient, campaign_id: str) -> list[CampaignMemberStatus]:
-    soql = format_soql(
+def statuses_soql(campaign_id: str) -> str:
+    return format_soql(
         "SELECT Id, Label, HasResponded, IsDefault, SortOrder FROM CampaignMemberStatus "
         "WHERE CampaignId = {} ORDER BY SortOrder",
         campaign_id,
     )
+
+
+def statuses_from(rows: list[dict[str, Any]]) -> list[CampaignMemberStatus]:
     return [
         CampaignMemberStatus(
             row["Label"], bool(row["HasResponded"]), bool(row["IsDefault"]), int(row["SortOrder"] or 0)
         )
-        for row in client.query(soql)
+        for row in rows
     ]
+
+
+def campaign_statuses(*, client: SalesforceClient, campaign_id: str) -> list[CampaignMemberStatus]:
+    return statuses_from(client.query(statuses_soql(campaign_id)))
 
 
 def campaign_status_create(

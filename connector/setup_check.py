@@ -1,23 +1,27 @@
 """CHECK SETUP: every check against the org, right now; the result is stored on the setup.
 
-Costs 6 API calls: limits, the campaign, its statuses, and a fresh describe of the three objects.
+Costs 2 API calls: limits, then one Composite carrying the campaign, its statuses and a fresh describe of
+the three objects (a Composite takes queries and sObject describes, not the limits resource).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
 
+from django.conf import settings
 from django.utils import timezone
 
-from connector.campaigns import campaign_get, campaign_statuses
+from connector.campaigns import campaign_soql, statuses_from, statuses_soql
 from connector.connection_client import client_for_connection
-from connector.describe import required_on_create
-from connector.describe_cache import describes_fetch
+from connector.describe import describe_compact, required_on_create
+from connector.describe_cache import describe_subrequest
 from connector.mapped_objects import LEAD, MAPPED_OBJECT_NAMES, MAPPED_OBJECTS
 from connector.models import SalesforceSetup
 from connector.salesforce.client import SalesforceClient
-from connector.salesforce.errors import RequestRefused, SalesforceError
+from connector.salesforce.errors import RequestRefused, SalesforceError, from_status
 from connector.selectors import estimated_api_calls
 from connector.services import connection_get_or_create, mappings_validate, setup_get_or_create
 from events.models import Event
@@ -41,17 +45,39 @@ class SetupCheck:
 NOT_A_MARKETING_USER = frozenset({"INVALID_TYPE", "INSUFFICIENT_ACCESS_OR_READONLY", "INSUFFICIENT_ACCESS"})
 
 
+def _fetch(client: SalesforceClient, setup: SalesforceSetup) -> dict[str, dict[str, Any]]:
+    """The campaign, its statuses and the three describes in one Composite: one API call instead of five.
+    Answers by reference; a refused one raises only when its check reads it."""
+    subrequests = [describe_subrequest(name) for name in MAPPED_OBJECT_NAMES]
+    if setup.campaign_id:
+        base = f"/services/data/v{settings.SALESFORCE_API_VERSION}"
+        for reference, soql in (("campaign", campaign_soql(setup.campaign_id)),
+                                ("statuses", statuses_soql(setup.campaign_id))):
+            subrequests.append({"method": "GET", "url": f"{base}/query/?q={quote(soql, safe='')}",
+                                "referenceId": reference})
+    answers = client.composite(subrequests)
+    return {str(answer.get("referenceId")): answer for answer in answers}
+
+
+def _body(answers: dict[str, dict[str, Any]], reference: str) -> Any:
+    answer = answers.get(reference) or {}
+    status = int(answer.get("httpStatusCode") or 500)
+    if status >= 400:
+        raise from_status(status, answer.get("body"))
+    return answer.get("body") or {}
+
+
 def _check_campaign(
-    check: SetupCheck, client: SalesforceClient, setup: SalesforceSetup, *, username: str
+    check: SetupCheck, setup: SalesforceSetup, answers: dict[str, dict[str, Any]], *, username: str
 ) -> None:
     if not setup.campaign_id:
         check.errors.append("No campaign is set.")
         return
-    if campaign_get(client=client, campaign_id=setup.campaign_id) is None:
+    if not _body(answers, "campaign").get("records"):
         check.errors.append(f"The campaign {setup.campaign_id} no longer exists in Salesforce.")
         return
     try:
-        labels = {s.label for s in campaign_statuses(client=client, campaign_id=setup.campaign_id)}
+        labels = {s.label for s in statuses_from(_body(answers, "statuses").get("records") or [])}
     except RequestRefused as exc:
         if exc.code not in NOT_A_MARKETING_USER:
             raise
@@ -69,9 +95,12 @@ def _check_campaign(
 
 
 def _check_mappings(
-    check: SetupCheck, client: SalesforceClient, event: Event, setup: SalesforceSetup
+    check: SetupCheck, event: Event, setup: SalesforceSetup, answers: dict[str, dict[str, Any]]
 ) -> None:
-    setup.describe_cache = describes_fetch(client, MAPPED_OBJECT_NAMES)
+    setup.describe_cache = {
+        name: describe_compact(_body(answers, describe_subrequest(name)["referenceId"]))
+        for name in MAPPED_OBJECT_NAMES
+    }
     setup.describe_fetched_at = timezone.now()
     texts = {name: json.dumps(dict(setup.mappings.for_object(name))) for name in MAPPED_OBJECT_NAMES}
     reports = mappings_validate(event=event, setup=setup, texts=texts, describe=setup.describe_cache)
@@ -118,8 +147,9 @@ def setup_check(*, event: Event) -> SetupCheck:
     try:
         client = client_for_connection(connection)
         _check_limits(check, client, event)  # first: it also proves the connection is alive
-        _check_campaign(check, client, setup, username=connection.username or "connected")
-        _check_mappings(check, client, event, setup)
+        answers = _fetch(client, setup)
+        _check_campaign(check, setup, answers, username=connection.username or "connected")
+        _check_mappings(check, event, setup, answers)
     except SalesforceError as exc:
         connection.refresh_from_db()
         reason = connection.last_error if connection.health == "needs_login" else f"{exc.code} {exc.message}"

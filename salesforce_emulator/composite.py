@@ -17,6 +17,13 @@ _HALTED = "The transaction was rolled back since another operation in the same t
 _URL = re.compile(r"/services/data/v(\d+\.\d)/(.*)")
 # Query More (a nextRecordsUrl, /query/01g…-2000) counts as a query too.
 _QUERY_OR_COLLECTION = re.compile(r"/(query|queryAll)(/[^/]*)?$|/composite/sobjects(/|$)")
+# What a subrequest is, for the usage stats (first match wins).
+_KINDS = (
+    ("query", re.compile(r"/(query|queryAll)(/[^/]*)?$")),
+    ("collections", re.compile(r"/composite/sobjects")),
+    ("describe", re.compile(r"/describe/?$")),
+    ("record", re.compile(r"/sobjects/")),
+)
 
 
 class _Unresolved(Exception):
@@ -65,6 +72,7 @@ def handle(call: ApiCall) -> Response:
     subrequests = body.get("compositeRequest") if isinstance(body, dict) else None
     if not isinstance(subrequests, list) or not subrequests:
         return errors_response(400, "INVALID_FIELD", "compositeRequest is required")
+    call.emulator.usage.note_composite(_kinds(subrequests))
     if len(subrequests) > MAX_SUBREQUESTS:
         return errors_response(400, "LIMIT_EXCEEDED", "Max number of subrequests is 25")
     # Salesforce counts queries and sObject Collections together against the limit of 5 (the real
@@ -97,6 +105,13 @@ def handle(call: ApiCall) -> Response:
             call.tx.restore(savepoint)
             return json_response(200, {"compositeResponse": _halt_all(responses, subrequests)})
     return json_response(200, {"compositeResponse": responses})
+
+
+def _kinds(subrequests: list[Any]) -> str:
+    """What a Composite carries, for the usage stats: "query", "collections", "record+collections", …"""
+    paths = [str(s.get("url", "")).split("?")[0] for s in subrequests if isinstance(s, dict)]
+    kinds = {next((kind for kind, pattern in _KINDS if pattern.search(p)), "other") for p in paths}
+    return "+".join(sorted(kinds))
 
 
 def _halt_all(responses: list[dict[str, Any]], subrequests: list[dict[str, Any]]) -> list[dict[str, Any]]:

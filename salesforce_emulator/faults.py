@@ -72,6 +72,9 @@ class Usage:
     daily_api_limit: int
     api_calls: int = 0
     by_endpoint: Counter = field(default_factory=Counter)
+    # Composite calls by what they carried ("query", "collections", "record+collections", …): one counted
+    # call says little about its cost driver, and benchmarks break their calls down by it.
+    composite_kinds: Counter = field(default_factory=Counter)
     recent: deque = field(default_factory=lambda: deque(maxlen=50))
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -84,6 +87,10 @@ class Usage:
             self.by_endpoint[endpoint] += 1
             return True
 
+    def note_composite(self, kinds: str) -> None:
+        with self._lock:
+            self.composite_kinds[kinds] += 1
+
     def record(self, method: str, path: str, status: int) -> None:
         self.recent.appendleft((time.strftime("%H:%M:%S"), method, path[:160], status))
 
@@ -94,11 +101,13 @@ class Usage:
         with self._lock:
             self.api_calls = 0
             self.by_endpoint.clear()
+            self.composite_kinds.clear()
             self.recent.clear()
 
     def stats(self) -> dict[str, Any]:
         return {
             "api_calls": self.api_calls,
             "by_endpoint": dict(self.by_endpoint),
+            "composite_kinds": dict(self.composite_kinds),
             "daily_api_limit": self.daily_api_limit,
         }

@@ -8,14 +8,16 @@
    Composite (their Id by reference, `@{newPeople0[3].id}`), update memberships.
    Only subrequests with records are sent; a batch with nothing to write costs the look-up alone.
 
-Only errors cost more: a person create refused for one record (invalid value, DUPLICATES_DETECTED, a locked
-row) leaves its reference empty, Salesforce halts the whole "memberships of new people" subrequest
-(PROCESSING_HALTED), so duplicates are resolved and the memberships still missing are created in one
-Collections call. A Collections result of DUPLICATES_DETECTED names no record: those creates are sent again
-as single-record creates, up to 25 in one Composite, whose answers name the matched records (`duplicateResut`)
-and the rule; the participant is linked to the match, or, when the organizer chose to create anyway and the
-rule blocks it, failed with the rule's name. DUPLICATE_VALUE on a membership ("already a member"):
-looked up by person (one call) and updated (one call).
+Only errors cost more, and mostly nothing: a person create refused for one record (invalid value,
+DUPLICATES_DETECTED, a locked row) leaves its reference empty, Salesforce halts the whole "memberships of new
+people" subrequest (PROCESSING_HALTED), and those memberships go again, as Collections subrequests of the
+batch's later write Composites, once their people are known. A Collections result of DUPLICATES_DETECTED names
+no record: those creates are sent again as single-record creates among the subrequests of the later write
+Composites (25 a Composite, the Collections included), whose answers name the matched records
+(`duplicateResut`) and the rule; the participant is linked to the match, or, when the organizer chose to
+create anyway and the rule blocks it, failed with the rule's name. What the batch's own Composites have no
+room or time for goes in Composites of its own. DUPLICATE_VALUE on a membership ("already a member"): looked
+up by person (one call) and updated (one call).
 
 Idempotent by construction: the look-ups run before any create, so a batch redone after a crash finds
 what the crashed run already created instead of creating it again."""
@@ -105,24 +107,50 @@ class BatchExecutor:
         self.outcomes = [
             Outcome(plan, INVALID_VALUE, plan.refused) if plan.refused else Outcome(plan) for plan in plans
         ]
-        unresolved: list[Outcome] = []  # DUPLICATES_DETECTED naming no record
-        unjoined: list[Outcome] = []  # memberships of new people whose subrequest was halted
-        already: list[Outcome] = []  # DUPLICATE_VALUE: already members
-        for call in writes.pack(self._write_units()):
-            self.guard()
-            writes.send(self.client, call, allow_duplicates=self.setup.create_duplicates)
-            for request in call:  # applied call by call: a later failing call keeps these Ids
-                self._apply(request, unresolved, unjoined, already)
-        for chunk in _chunks(unresolved, COMPOSITE_SUBREQUESTS):
-            self._resolve_duplicates(chunk)
-        missing = [o for o in unjoined if o.live and o.plan.person_id and not o.plan.member_id]
-        if missing:
-            self._create_members(missing, already)
+        already = self._write(self._write_units())
         if already:
             self._find_members(already)
             self._update_members([o for o in already if o.live and o.plan.member_id])
         self.stats.failures += sum(1 for o in self.outcomes if o.error_code)
         return self.outcomes
+
+    def _write(self, units: list[list[WriteRequest]]) -> list[Outcome]:
+        """Send the writes, Composite by Composite; returns the memberships found to exist already.
+
+        The repairs ride in the Composites still to send, in their room: a create a duplicate rule refused
+        in a Collections result (which names no record) goes again as a single-record create among the
+        next call's subrequests (its answer names the match), and a membership whose subrequest was halted
+        by a failed create goes as soon as its person is known (created, or the match linked). Only what is
+        left after the batch's own writes costs a Composite of its own."""
+        unresolved: list[Outcome] = []  # DUPLICATES_DETECTED naming no record
+        unjoined: list[Outcome] = []  # memberships of new people whose subrequest was halted
+        already: list[Outcome] = []  # DUPLICATE_VALUE: already members
+        joins = 0
+        while units or unresolved or unjoined:
+            waiting = {id(o) for o in unresolved}
+            ready = [o for o in unjoined if o.live and o.plan.person_id and not o.plan.member_id
+                     and id(o) not in waiting]
+            unjoined = [o for o in unjoined if id(o) in waiting]
+            for chunk in _chunks(ready):
+                records = [self._member(o) for o in chunk]
+                units.append([WriteRequest(f"joins{joins}", MEMBERS_CREATE, chunk, records)])
+                joins += 1
+            if not units and not unresolved:
+                break
+            call, units = writes.take(units)
+            resolving = unresolved[: COMPOSITE_SUBREQUESTS - len(call)]
+            unresolved = unresolved[len(resolving):]
+            creates = [writes.record_create_subrequest(f"person{i}", o.plan.object_name,
+                                                       self._person(o, typed=False))
+                       for i, o in enumerate(resolving)]
+            self.guard()
+            answers = writes.send(self.client, call, records=creates,
+                                  allow_duplicates=self.setup.create_duplicates)
+            for request in call:  # applied call by call: a later failing call keeps these Ids
+                self._apply(request, unresolved, unjoined, already)
+            for i, outcome in enumerate(resolving):
+                self._resolved(outcome, answers.get(f"person{i}") or {})
+        return already
 
     def _fail(self, outcome: Outcome, error: RecordError) -> None:
         if error.kind is RecordErrorKind.RETRY:
@@ -242,45 +270,28 @@ class BatchExecutor:
 
     # --- The repairs: extra calls only when something went wrong -------------------------------------
 
-    def _resolve_duplicates(self, outcomes: list[Outcome]) -> None:
-        """Creates refused by a duplicate rule in a Collections result (which names no record): sent again
-        as single-record creates in one Composite, whose error answers name the matched records."""
-        self.guard()
-        subrequests = [
-            writes.record_create_subrequest(f"person{i}", o.plan.object_name, self._person(o, typed=False))
-            for i, o in enumerate(outcomes)
-        ]
-        answers = self.client.composite(subrequests, allow_duplicates=self.setup.create_duplicates)
-        by_reference = {a.get("referenceId"): a for a in answers}
-        for i, outcome in enumerate(outcomes):
-            answer = by_reference.get(f"person{i}") or {}
-            body = answer.get("body")
-            if int(answer.get("httpStatusCode") or 500) < 300 and isinstance(body, dict) and body.get("id"):
-                self._person_created(outcome, body["id"])  # the match went away meanwhile
-                continue
-            error = record_error(body)
-            duplicate = error.kind is RecordErrorKind.DUPLICATE_RULE
-            found = duplicate_id(error) if duplicate else ""
-            if found and not self.setup.create_duplicates:
-                self._link(outcome, object_of(found), found, "Salesforce's duplicate rules matched it")
-            elif found:
-                rule = error.rule or "a duplicate rule"
-                self._fail(outcome, record_failure("DUPLICATES_DETECTED", (
-                    f"Salesforce's duplicate rule {rule} blocks creating this person: it matches "
-                    f"{object_of(found)} {found}. Choose “link to the matched record” on the Salesforce "
-                    "tile, or change the rule's action to Allow.")))
-            elif duplicate or not error.answered:
-                outcome.retry = True  # no answer to read: stays pending, the batch is retried
-            else:
-                self._fail(outcome, error)
-
-    def _create_members(self, outcomes: list[Outcome], already: list[Outcome]) -> None:
-        """The memberships a halted subrequest did not create, in plain Collections calls."""
-        for chunk in _chunks(outcomes):
-            self.guard()
-            for outcome, result in zip(chunk, self.client.collection_create([self._member(o) for o in chunk]),
-                                       strict=True):
-                already += self._member_created(outcome, result)
+    def _resolved(self, outcome: Outcome, answer: dict[str, Any]) -> None:
+        """The single-record create of a person a duplicate rule refused in a Collections result: its error
+        answer names the matched record (`duplicateResut`) and the rule."""
+        body = answer.get("body")
+        if int(answer.get("httpStatusCode") or 500) < 300 and isinstance(body, dict) and body.get("id"):
+            self._person_created(outcome, body["id"])  # the match went away meanwhile
+            return
+        error = record_error(body)
+        duplicate = error.kind is RecordErrorKind.DUPLICATE_RULE
+        found = duplicate_id(error) if duplicate else ""
+        if found and not self.setup.create_duplicates:
+            self._link(outcome, object_of(found), found, "Salesforce's duplicate rules matched it")
+        elif found:
+            rule = error.rule or "a duplicate rule"
+            self._fail(outcome, record_failure("DUPLICATES_DETECTED", (
+                f"Salesforce's duplicate rule {rule} blocks creating this person: it matches "
+                f"{object_of(found)} {found}. Choose “link to the matched record” on the Salesforce "
+                "tile, or change the rule's action to Allow.")))
+        elif duplicate or not error.answered:
+            outcome.retry = True  # no answer to read: stays pending, the batch is retried
+        else:
+            self._fail(outcome, error)
 
     def _update_members(self, outcomes: list[Outcome]) -> None:
         for chunk in _chunks(outcomes):

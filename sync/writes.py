@@ -13,6 +13,7 @@ with the memberships that refer to it (a reference only reaches a subrequest of 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -74,22 +75,35 @@ def pack(units: list[list[WriteRequest]]) -> list[list[WriteRequest]]:
     never splitting a unit (a people create and the memberships referring to it, in that order): a single
     subrequest fills the place two creates with their memberships leave in an earlier call."""
     calls: list[list[WriteRequest]] = []
-    for unit in units:
-        call = next((c for c in calls if len(c) + len(unit) <= COMPOSITE_COLLECTIONS), None)
-        if call is None:
-            call = []
-            calls.append(call)
-        call.extend(unit)
+    while units:
+        call, units = take(units)
+        calls.append(call)
     return calls
 
 
-def send(client: SalesforceClient, call: list[WriteRequest], *, allow_duplicates: bool = False) -> None:
+def take(units: list[list[WriteRequest]]) -> tuple[list[WriteRequest], list[list[WriteRequest]]]:
+    """The first Composite call of `pack` (first fit, in order), and the units left for later calls."""
+    call: list[WriteRequest] = []
+    left: list[list[WriteRequest]] = []
+    for unit in units:
+        if len(call) + len(unit) <= COMPOSITE_COLLECTIONS:
+            call.extend(unit)
+        else:
+            left.append(unit)
+    return call, left
+
+
+def send(client: SalesforceClient, call: list[WriteRequest], *, records: Sequence[dict[str, Any]] = (),
+         allow_duplicates: bool = False) -> dict[str, dict[str, Any]]:
     """One Composite call (allOrNone false: subrequests that do not depend on a failed one still run);
-    fills each request's status and body."""
-    subrequests = [r.subrequest() for r in call]
+    fills each request's status and body. `records`: single-record subrequests riding in the same call
+    (they count toward its 25 subrequests, not toward its 5 Collections); returns every answer by
+    reference."""
+    subrequests = [*(r.subrequest() for r in call), *records]
     answered = client.composite(subrequests, allow_duplicates=allow_duplicates)
     answers = {a.get("referenceId"): a for a in answered}
     for request in call:
         answer = answers.get(request.reference) or {}
         request.status = int(answer.get("httpStatusCode") or 500)
         request.body = answer.get("body")
+    return answers

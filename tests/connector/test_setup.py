@@ -345,7 +345,7 @@ def test_api_estimate_is_a_look_up_per_thousand_and_a_write_call_per_four_hundre
 
 @pytest.mark.django_db(transaction=True)
 def test_an_edit_saved_during_check_setup_is_kept_and_not_marked_checked(event, connected, emulator):
-    """The check's ~6 calls are slowed down; the organizer saves the options meanwhile (from another
+    """The check's 2 calls are slowed down; the organizer saves the options meanwhile (from another
     request, here a thread). The edit stays, and the check says it must run again."""
     _complete_setup(event, emulator)
     emulator.set_faults(latency_ms=400)

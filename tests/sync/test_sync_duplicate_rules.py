@@ -6,7 +6,8 @@ import pytest
 
 from connector.models import DuplicateMatchAction, SalesforceSetup
 from events.services import participant_create
-from tests.sync.conftest import campaign_id, settled, wait_until
+from sync.services import force_sync_start
+from tests.sync.conftest import add_participants, campaign_id, duplicates, settled, wait_until
 
 
 @pytest.fixture
@@ -96,3 +97,34 @@ def test_link_against_a_block_rule_joins_as_the_matched_contact(
     participant = event.participants.get()
     assert participant.salesforce_sync_state == "synced" and participant.salesforce_id == anna
     assert len(_members_of(salesforce_emulator, anna)) == 1
+
+
+def test_name_twins_among_450_new_participants_are_linked_within_the_batchs_own_write_composites(
+    connected_event, salesforce_emulator, sync_worker
+):
+    """Three new participants have a Lead under a work address with their name, title and company: the
+    Collections create refuses them without naming the match. Their single-record creates, and the 197
+    memberships their refusal halted, ride in the batch's next write Composite; only the three memberships
+    of the matched Leads need one more: the look-up and three write Composites, no Collections call."""
+    event = connected_event
+    sf = salesforce_emulator.client()
+    twins = {i: sf.Lead.create({"FirstName": "Pat", "LastName": f"Doe{i}", "Company": "Acme Corp",
+                                "Title": "CTO", "Email": f"pat.doe{i}@acme.example"})["id"]
+             for i in (3, 77, 150)}
+    before = salesforce_emulator.stats()["by_endpoint"]
+    add_participants(event, 450, company="Acme Corp", job_title="CTO")
+    force_sync_start(event=event)
+    wait_until(settled(event), timeout=120, message="the sync")
+    after = salesforce_emulator.stats()["by_endpoint"]
+    assert after.get("POST /composite", 0) - before.get("POST /composite", 0) == 4
+    assert after.get("POST /composite/sobjects", 0) == before.get("POST /composite/sobjects", 0)
+    assert event.participants.filter(salesforce_sync_state="synced").count() == 450
+    for i, lead_id in twins.items():
+        participant = event.participants.get(email=f"person{i}@example.org")
+        assert participant.salesforce_id == lead_id
+        assert any("duplicate rules" in note for note in participant.salesforce_warnings)
+        assert len(_members_of(salesforce_emulator, lead_id)) == 1
+    assert duplicates(salesforce_emulator) == 0
+    campaign = campaign_id(salesforce_emulator)
+    members = [m for m in salesforce_emulator.records("CampaignMember") if m["CampaignId"] == campaign]
+    assert len({m.get("LeadId") or m.get("ContactId") for m in members}) == len(members) >= 450

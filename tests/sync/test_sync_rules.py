@@ -8,7 +8,8 @@ from connector.receivers import RECHECK_DELAY_SECONDS
 from events.services import participant_create, participant_update
 from tests.sync.conftest import campaign_id, settled, wait_until
 
-CHECK_SETUP_CALLS = 6  # limits, the campaign, its statuses, three describes (connector.setup_check)
+# limits, then one Composite: the campaign, its statuses, three describes (connector.setup_check)
+CHECK_SETUP_CALLS = 2
 
 
 def _by_email(emulator, object_name):
