@@ -66,18 +66,20 @@ def export_rows(
     specs: list[FieldSpec], queryset: QuerySet[Participant], *, typed: bool = False
 ) -> Iterator[list[Any]]:
     """One list of cell values per participant: as text for CSV, typed for XLSX (`typed`); datetimes are
-    naive in the site's time zone."""
+    naive in the site's time zone. Only the exported columns are read, as tuples: model instances (and
+    every other column, JSON and dates decoded) took a third of a 100,000-row export."""
     convert = value_cell if typed else value_display
-    for participant in queryset.iterator(chunk_size=CHUNK_SIZE):
-        data = participant.data or {}
-        row = [
-            convert(spec, getattr(participant, spec.key) if spec.built_in else data.get(spec.key))
-            for spec in specs
-        ]
-        for _, attribute in SALESFORCE_COLUMNS:
-            value = getattr(participant, attribute)
+    built_in = [spec.key for spec in specs if spec.built_in]
+    columns = ["data", *built_in, *(attribute for _, attribute in SALESFORCE_COLUMNS)]
+    fields = [(spec, columns.index(spec.key) if spec.built_in else None) for spec in specs]
+    salesforce_from = 1 + len(built_in)
+    zone = timezone.get_current_timezone()
+    for values in queryset.values_list(*columns).iterator(chunk_size=CHUNK_SIZE):
+        data = values[0] or {}
+        row = [convert(spec, data.get(spec.key) if at is None else values[at]) for spec, at in fields]
+        for value in values[salesforce_from:]:
             if isinstance(value, dt.datetime):
-                value = timezone.localtime(value).replace(tzinfo=None, microsecond=0)
+                value = timezone.localtime(value, zone).replace(tzinfo=None, microsecond=0)
             row.append(value if value is not None else "")
         yield row
 
