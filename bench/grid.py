@@ -128,7 +128,7 @@ def _export_once(client, event) -> dict:
     from events.models import ExportJob
 
     url = reverse("events:participant_export", args=[event.slug, "xlsx"])
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     response = client.get(url)
     if response.status_code == 302:  # a background job: the request only queued it
         first_byte = time.perf_counter() - started
@@ -142,8 +142,10 @@ def _export_once(client, event) -> dict:
         first_byte = time.perf_counter() - started
         size += sum(len(chunk) for chunk in chunks)
         mode = "request"
+    # The CPU time beside the wall-clock time: on a shared, busy machine it says more about the code.
     return {"mode": mode, "first_byte_seconds": round(first_byte, 2),
-            "ready_seconds": round(time.perf_counter() - started, 1), "bytes": size}
+            "ready_seconds": round(time.perf_counter() - started, 1),
+            "ready_cpu_seconds": round(time.process_time() - cpu_started, 1), "bytes": size}
 
 
 def main() -> None:
