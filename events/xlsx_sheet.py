@@ -184,8 +184,6 @@ def _cell_of_subclass(ref: str, value: Any, guard: re.Pattern[str]) -> str:
     """The rare values of other types (a str enum, a non-finite float): as their nearest kind, else text."""
     if value == "":
         return ""
-    if isinstance(value, bool):
-        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | Decimal) or (isinstance(value, float) and math.isfinite(value)):
         return _number_cell(ref, value)
     if isinstance(value, dt.datetime):
@@ -313,7 +311,7 @@ def xlsx_sheet_write(
     letters = [column_letters(index) for index in range(len(header))]
     with tempfile.TemporaryFile(dir=path.parent) as data:
         last_row = _rows_xml(rows, letters, guard, data)
-        filtered = f"A1:{letters[-1]}{last_row}"
+        filtered = _reference("A1", f"{letters[-1]}{last_row}")
         head = _sheet_head(header, widths, letters, last_row, guard).encode()
         tail = f"</sheetData><autoFilter ref=\"{filtered}\"/>{PAGE_MARGINS}</worksheet>".encode()
         sheet = _part("xl/worksheets/sheet1.xml")
@@ -327,7 +325,7 @@ def xlsx_sheet_write(
                 data.seek(0)
                 shutil.copyfileobj(data, entry, FILE_CHUNK)
                 entry.write(tail)
-            absolute = "$A$1:$" + f"{letters[-1]}${last_row}"
+            absolute = _reference("$A$1", f"${letters[-1]}${last_row}")
             package.writestr(_part("xl/workbook.xml"), _workbook(sheet_name, absolute))
             package.writestr(_part("xl/styles.xml"), STYLES)
             package.writestr(_part("xl/theme/theme1.xml"), THEME)
