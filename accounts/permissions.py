@@ -9,26 +9,26 @@ with `events.selectors.event_get_for_user(..., allowed=<predicate>)` and their a
 Superusers may do everything; anyone else outside the account sees nothing of it (404)."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 
 from accounts.models import Account, AccountMembership, Role
 from events.models import Event
 
 
-def membership_of(user: AbstractBaseUser, account_id: int | None) -> AccountMembership | None:
+def membership_of(user: User, account_id: int | None) -> AccountMembership | None:
     if not user.is_authenticated or account_id is None:
         return None
     return AccountMembership.objects.filter(user=user, account_id=account_id).first()
 
 
-def accounts_visible_to(user: AbstractBaseUser) -> QuerySet[Account]:
+def accounts_visible_to(user: User) -> QuerySet[Account]:
     if user.is_superuser:
         return Account.objects.all()
     return Account.objects.filter(memberships__user=user)
 
 
-def events_visible_to(user: AbstractBaseUser) -> QuerySet[Event]:
+def events_visible_to(user: User) -> QuerySet[Event]:
     """All events of the accounts the user administers, and the events they are given in their accounts."""
     if user.is_superuser:
         return Event.objects.all()
@@ -40,33 +40,33 @@ def events_visible_to(user: AbstractBaseUser) -> QuerySet[Event]:
     return Event.objects.filter(Q(account__in=administered) | Q(pk__in=given))
 
 
-def _role(user: AbstractBaseUser, event: Event) -> str | None:
+def _role(user: User, event: Event) -> str | None:
     membership = membership_of(user, event.account_id)
     return membership.role if membership else None
 
 
-def can_view_event(user: AbstractBaseUser, event: Event) -> bool:
+def can_view_event(user: User, event: Event) -> bool:
     """The event's pages at all: participants, grid, check-in, import (every role, on their events)."""
     return events_visible_to(user).filter(pk=event.pk).exists()
 
 
-def can_manage_salesforce(user: AbstractBaseUser, event: Event) -> bool:
+def can_manage_salesforce(user: User, event: Event) -> bool:
     """The event's Salesforce tile (connection, setup, CHECK SETUP, FORCE SYNCHRONIZATION)."""
     return user.is_superuser or _role(user, event) in (Role.ADMIN, Role.ORGANIZER)
 
 
-def can_manage_connections(user: AbstractBaseUser, event: Event) -> bool:
+def can_manage_connections(user: User, event: Event) -> bool:
     """The account's Salesforce connections from an event's tile: connected app, login, disconnect. An
     organizer picks one of the account's connections for their event but does not create or cut one."""
     return user.is_superuser or _role(user, event) == Role.ADMIN
 
 
-def can_edit_event_settings(user: AbstractBaseUser, event: Event) -> bool:
+def can_edit_event_settings(user: User, event: Event) -> bool:
     """The event's participant fields and other settings."""
     return user.is_superuser or _role(user, event) in (Role.ADMIN, Role.ORGANIZER)
 
 
-def can_export_personal_data(user: AbstractBaseUser, event: Event) -> bool:
+def can_export_personal_data(user: User, event: Event) -> bool:
     if user.is_superuser:
         return True
     membership = membership_of(user, event.account_id)
@@ -75,7 +75,7 @@ def can_export_personal_data(user: AbstractBaseUser, event: Event) -> bool:
     return membership.role != Role.STAFF or membership.can_export_personal_data
 
 
-def can_manage_account(user: AbstractBaseUser, account: Account) -> bool:
+def can_manage_account(user: User, account: Account) -> bool:
     """The account's members and Salesforce connections."""
     if user.is_superuser:
         return True
@@ -92,7 +92,7 @@ def salesforce_managers(event: Event) -> QuerySet:
     return get_user_model().objects.filter(Q(pk__in=admins) | Q(pk__in=organizers))
 
 
-def event_abilities(user: AbstractBaseUser, event: Event) -> dict[str, bool]:
+def event_abilities(user: User, event: Event) -> dict[str, bool]:
     """What the templates show or hide for this user on this event (the views enforce the same predicates)."""
     return {
         "manage_salesforce": can_manage_salesforce(user, event),

@@ -1,14 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import can_manage_salesforce
+from backoffice.signed_in_request import SignedInRequest
 from events.selectors import event_get_for_user, participant_get
 
 
-def _progress(request: HttpRequest, event) -> HttpResponse:
+def _progress(request: SignedInRequest, event) -> HttpResponse:
     from sync.selectors import sync_panel
 
     return render(request, "sync/_progress.html", {"event": event, "sync_panel": sync_panel(event=event)})
@@ -16,7 +17,7 @@ def _progress(request: HttpRequest, event) -> HttpResponse:
 
 @login_required
 @require_POST
-def force_sync(request: HttpRequest, slug: str) -> HttpResponse:
+def force_sync(request: SignedInRequest, slug: str) -> HttpResponse:
     from sync.services import force_sync_start
 
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
@@ -34,13 +35,13 @@ def force_sync(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def progress(request: HttpRequest, slug: str) -> HttpResponse:
+def progress(request: SignedInRequest, slug: str) -> HttpResponse:
     return _progress(request, event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce))
 
 
 @login_required
 @require_GET
-def participant_history(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def participant_history(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     """The participant page's Salesforce history (loaded by htmx): the last attempts, what was sent where."""
     from sync.selectors import participant_history as history
 
