@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 
@@ -47,7 +49,7 @@ class ConnectionForm(InvalidMarkingMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.connection = connection
         choices = login_host_choices()
-        self.fields["login_host"].choices = choices
+        cast(forms.ChoiceField, self.fields["login_host"]).choices = choices
         self.fields["my_domain_url"].widget.attrs["placeholder"] = "https://acme.my.salesforce.com"
         if connection.consumer_secret:
             self.fields["consumer_secret"].widget.attrs["placeholder"] = SECRET_SET_PLACEHOLDER
@@ -61,7 +63,8 @@ class ConnectionForm(InvalidMarkingMixin, forms.Form):
             )
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("consumer_secret") and not self.connection.consumer_secret:
             self.add_error("consumer_secret", "Enter the Consumer Secret of the connected app.")
         choice = data.get("login_host")
@@ -89,7 +92,7 @@ class StatusesForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [("", "— choose a status —"), *[(label, label) for label in labels]]
         for name in ("registered_status", "came_status"):
-            self.fields[name].choices = choices
+            cast(forms.ChoiceField, self.fields[name]).choices = choices
 
 
 class StatusCreateForm(forms.Form):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -73,7 +75,7 @@ def statuses_section(request: SignedInRequest, slug: str) -> HttpResponse:
     """The two status pickers, from the campaign's CampaignMemberStatus labels (one API call)."""
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     setup = setup_or_default(event=event)
-    context = {"event": event, "setup": setup}
+    context: dict[str, Any] = {"event": event, "setup": setup}
     if setup.campaign_id:
         try:
             statuses = campaign_statuses(client=_client(event), campaign_id=setup.campaign_id)

@@ -49,7 +49,7 @@ def setup_context(request: SignedInRequest, event: Event, **extra: Any) -> dict[
     setup = setup_or_default(event=event)
     valid, reason = setup_is_valid(event)
     mappings = setup.mappings
-    context = {
+    context: dict[str, Any] = {
         "event": event,
         "section": "integrations",
         "connection": connection,

@@ -104,7 +104,7 @@ def csv_chunks(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
 
 # Rows written between two progress reports of a background export.
 PROGRESS_EVERY = 1000
-Progress = Callable[[int], None]
+Progress = Callable[[int], object]  # what it returns is ignored
 # Excel's own limit on a cell's text; longer text is cut there rather than refused by Excel on opening.
 XLSX_MAX_TEXT = 32_767
 WIDTH_MIN, WIDTH_MAX = 10, 48

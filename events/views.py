@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -104,7 +105,7 @@ def participant_list(request: SignedInRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def participant_export(request: SignedInRequest, slug: str, fmt: str) -> HttpResponse:
+def participant_export(request: SignedInRequest, slug: str, fmt: str) -> HttpResponseBase:
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_export_personal_data)
     if fmt not in ("csv", "xlsx"):
         raise Http404("Unknown export format.")
@@ -140,7 +141,7 @@ def export_job(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_job_download(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
+def export_job_download(request: SignedInRequest, slug: str, pk: int) -> HttpResponseBase:
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_export_personal_data)
     job = export_job_get(event=event, user=request.user, pk=pk)
     path = export_job_path(job)

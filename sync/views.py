@@ -24,7 +24,7 @@ def force_sync(request: SignedInRequest, slug: str) -> HttpResponse:
     result = force_sync_start(event=event)
     if result.refused:
         messages.error(request, f"Force synchronization is not possible yet: {result.refused}")
-    elif result.started:
+    elif result.started and result.run is not None:
         messages.success(request, f"Force synchronization started for {result.run.total} participants.")
     else:
         messages.info(request, "A force synchronization is already running: nothing new was started.")
