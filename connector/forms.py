@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.conf import settings
@@ -13,14 +13,21 @@ from connector.salesforce import oauth
 SECRET_SET_PLACEHOLDER = "set — leave blank to keep it"
 
 
-class InvalidMarkingMixin:
+# What InvalidMarkingMixin is mixed into, for the type checker; a plain object at run time.
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class InvalidMarkingMixin(_FormBase):
     """Adds the `invalid` CSS class (red border) to the widgets of fields in error."""
 
     def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        for name in self.errors:  # type: ignore[attr-defined]
-            if name in self.fields:  # type: ignore[attr-defined]
-                widget = self.fields[name].widget  # type: ignore[attr-defined]
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
                 widget.attrs["class"] = (widget.attrs.get("class", "") + " invalid").strip()
 
 
