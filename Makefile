@@ -1,4 +1,5 @@
-# Two commands: `make run` (the demo on embedded defaults) and `make test` (the whole suite).
+# Two commands: `make run` (the demo on embedded defaults) and `make test` (the whole suite); `make lint`
+# checks the code (ruff, mypy).
 # Both install the exact versions pinned in constraints.txt; `make constraints` re-resolves and re-pins them.
 PYTHON ?= python3
 VENV := .venv
@@ -21,8 +22,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
+# ruff, then mypy with django-stubs over the product packages ([tool.mypy] in pyproject.toml).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) var

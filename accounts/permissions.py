@@ -15,7 +15,7 @@ open as a filter (`events_visible_filter`) that the events app applies to its ow
 from typing import Any, Protocol
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 
 from accounts.models import Account, AccountMembership, Role
@@ -34,19 +34,19 @@ class AccountEvent(Protocol):
     def members(self) -> Any: ...  # the organizers and staff given the event (a many-to-many manager)
 
 
-def membership_of(user: AbstractBaseUser, account_id: int | None) -> AccountMembership | None:
+def membership_of(user: User, account_id: int | None) -> AccountMembership | None:
     if not user.is_authenticated or account_id is None:
         return None
     return AccountMembership.objects.filter(user=user, account_id=account_id).first()
 
 
-def accounts_visible_to(user: AbstractBaseUser) -> QuerySet[Account]:
+def accounts_visible_to(user: User) -> QuerySet[Account]:
     if user.is_superuser:
         return Account.objects.all()
     return Account.objects.filter(memberships__user=user)
 
 
-def events_visible_filter(user: AbstractBaseUser) -> Q:
+def events_visible_filter(user: User) -> Q:
     """Which events the user may open, as a filter on events: all events of the accounts they administer,
     and the events they are given in their accounts."""
     if user.is_superuser:
@@ -59,12 +59,12 @@ def events_visible_filter(user: AbstractBaseUser) -> Q:
     return Q(account__in=administered) | Q(pk__in=given, account__in=memberships.values("account"))
 
 
-def _role(user: AbstractBaseUser, event: AccountEvent) -> str | None:
+def _role(user: User, event: AccountEvent) -> str | None:
     membership = membership_of(user, event.account_id)
     return membership.role if membership else None
 
 
-def can_view_event(user: AbstractBaseUser, event: AccountEvent) -> bool:
+def can_view_event(user: User, event: AccountEvent) -> bool:
     """The event's pages at all: participants, grid, check-in, import (every role, on their events): what
     `events_visible_filter` says, for one event."""
     if user.is_superuser:
@@ -75,23 +75,23 @@ def can_view_event(user: AbstractBaseUser, event: AccountEvent) -> bool:
     return role == Role.ADMIN or event.members.filter(pk=user.pk).exists()
 
 
-def can_manage_salesforce(user: AbstractBaseUser, event: AccountEvent) -> bool:
+def can_manage_salesforce(user: User, event: AccountEvent) -> bool:
     """The event's Salesforce tile (connection, setup, CHECK SETUP, FORCE SYNCHRONIZATION)."""
     return user.is_superuser or _role(user, event) in (Role.ADMIN, Role.ORGANIZER)
 
 
-def can_manage_connections(user: AbstractBaseUser, event: AccountEvent) -> bool:
+def can_manage_connections(user: User, event: AccountEvent) -> bool:
     """The account's Salesforce connections from an event's tile: connected app, login, disconnect. An
     organizer picks one of the account's connections for their event but does not create or cut one."""
     return user.is_superuser or _role(user, event) == Role.ADMIN
 
 
-def can_edit_event_settings(user: AbstractBaseUser, event: AccountEvent) -> bool:
+def can_edit_event_settings(user: User, event: AccountEvent) -> bool:
     """The event's participant fields and other settings."""
     return user.is_superuser or _role(user, event) in (Role.ADMIN, Role.ORGANIZER)
 
 
-def can_export_personal_data(user: AbstractBaseUser, event: AccountEvent) -> bool:
+def can_export_personal_data(user: User, event: AccountEvent) -> bool:
     if user.is_superuser:
         return True
     membership = membership_of(user, event.account_id)
@@ -100,7 +100,7 @@ def can_export_personal_data(user: AbstractBaseUser, event: AccountEvent) -> boo
     return membership.role != Role.STAFF or membership.can_export_personal_data
 
 
-def can_manage_account(user: AbstractBaseUser, account: Account) -> bool:
+def can_manage_account(user: User, account: Account) -> bool:
     """The account's members and Salesforce connections."""
     if user.is_superuser:
         return True
@@ -117,7 +117,7 @@ def salesforce_managers(event: AccountEvent) -> QuerySet:
     return get_user_model().objects.filter(Q(pk__in=admins) | Q(pk__in=organizers))
 
 
-def event_abilities(user: AbstractBaseUser, event: AccountEvent) -> dict[str, bool]:
+def event_abilities(user: User, event: AccountEvent) -> dict[str, bool]:
     """What the templates show or hide for this user on this event (the views enforce the same predicates)."""
     return {
         "manage_salesforce": can_manage_salesforce(user, event),

@@ -1,6 +1,6 @@
 """Writes of the account side: accounts, memberships, and giving an event to a member."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from accounts.models import Account, AccountMembership, Role
 from accounts.permissions import AccountEvent
@@ -15,7 +15,7 @@ def account_ensure(*, slug: str, name: str) -> Account:
 def membership_grant(
     *,
     account: Account,
-    user: AbstractBaseUser,
+    user: User,
     role: str = Role.ORGANIZER,
     can_export_personal_data: bool = False,
 ) -> AccountMembership:
@@ -28,7 +28,7 @@ def membership_grant(
     return membership
 
 
-def event_give(*, event: AccountEvent, user: AbstractBaseUser, role: str = Role.ORGANIZER) -> None:
+def event_give(*, event: AccountEvent, user: User, role: str = Role.ORGANIZER) -> None:
     """Give `event` to `user`: a member of its account with `role` (kept when already a member), and one of
     the event's organizers or staff."""
     AccountMembership.objects.get_or_create(account_id=event.account_id, user=user, defaults={"role": role})

@@ -3,17 +3,18 @@ Thin: the account is resolved through `account_get_for_user` (404 for anyone out
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import can_manage_account, events_visible_filter
 from accounts.selectors import account_get_for_user
+from backoffice.signed_in_request import SignedInRequest
 
 
 @login_required
 @require_GET
-def account_detail(request: HttpRequest, account: str) -> HttpResponse:
+def account_detail(request: SignedInRequest, account: str) -> HttpResponse:
     found = account_get_for_user(user=request.user, slug=account)
     events = found.events.filter(events_visible_filter(request.user))
     events = events.annotate(participant_count=Count("participants"))

@@ -36,10 +36,10 @@ def spawn(args: list[str], env: dict) -> subprocess.Popen:
     return subprocess.Popen(args, cwd=ROOT, env=env, start_new_session=True)
 
 
-def wait_for_file(path: Path, process: subprocess.Popen, timeout: float = 30.0) -> None:
+def wait_for_file(path: Path, process: subprocess.Popen | None, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while not path.exists():
-        if process.poll() is not None or time.monotonic() > deadline:
+        if process is None or process.poll() is not None or time.monotonic() > deadline:
             raise SystemExit(f"The Salesforce emulator did not start (no {path}).")
         time.sleep(0.2)
 

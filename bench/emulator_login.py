@@ -54,6 +54,8 @@ def event_connect_to_emulator(*, event, url: str, ca_path: str):
     authorize_url = services.connection_login_start(event=event, session=session)
     query = _authorize(authorize_url, url=url, ca_path=ca_path)
     login = oauth.pending_login_pop(session, state=query.get("state", ""))
+    if login is None:
+        raise RuntimeError("the emulator's answer did not carry the state of the login started")
     outcome = services.connection_login_complete(event=event, login=login, code=query.get("code", ""))
     if not outcome.ok:
         raise RuntimeError(f"the emulator login failed: {outcome.message}")

@@ -230,7 +230,7 @@ def bench_run(*, participants: int, latency_ms: int, scenario: str, concurrency:
         # The login queued a flush (connection_login_complete tells the sync): dropped with its claim, so
         # that the measured run is the forced one alone, not a live flush of the seeded rows racing it.
         broker = redis.Redis.from_url(redis_server.url)
-        broker.delete(settings.CELERY_TASK_DEFAULT_QUEUE, *broker.keys("sync:flush:*"))
+        broker.delete(settings.CELERY_TASK_DEFAULT_QUEUE, *broker.scan_iter("sync:flush:*"))
         worker = _start_worker(queue=settings.CELERY_TASK_DEFAULT_QUEUE, concurrency=concurrency, env=env,
                                log=Path(settings.DATABASES["default"]["NAME"]).with_suffix(".worker.log"))
         measured = participants

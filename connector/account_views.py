@@ -5,19 +5,20 @@ from there."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Account
 from accounts.permissions import can_manage_account
 from accounts.selectors import account_get_for_user
+from backoffice.signed_in_request import SignedInRequest
 from connector import services
 from connector.account_selectors import account_connections_overview
 from connector.models import SalesforceConnection
 
 
-def _account_for_admin(request: HttpRequest, slug: str) -> Account:
+def _account_for_admin(request: SignedInRequest, slug: str) -> Account:
     account = account_get_for_user(user=request.user, slug=slug)
     if not can_manage_account(request.user, account):
         raise PermissionDenied("Only the account's admins manage its Salesforce connections.")
@@ -26,7 +27,7 @@ def _account_for_admin(request: HttpRequest, slug: str) -> Account:
 
 @login_required
 @require_GET
-def account_salesforce(request: HttpRequest, account: str) -> HttpResponse:
+def account_salesforce(request: SignedInRequest, account: str) -> HttpResponse:
     found = _account_for_admin(request, account)
     context = {
         "account": found,
@@ -37,7 +38,7 @@ def account_salesforce(request: HttpRequest, account: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def account_connection_disconnect(request: HttpRequest, account: str, pk: int) -> HttpResponse:
+def account_connection_disconnect(request: SignedInRequest, account: str, pk: int) -> HttpResponse:
     found = _account_for_admin(request, account)
     connection = SalesforceConnection.objects.filter(account=found, pk=pk).first()
     if connection is None:

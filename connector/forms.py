@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.conf import settings
 
@@ -12,14 +14,21 @@ from connector.salesforce import oauth
 SECRET_SET_PLACEHOLDER = "set — leave blank to keep it"
 
 
-class InvalidMarkingMixin:
+# What InvalidMarkingMixin is mixed into, for the type checker; a plain object at run time.
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class InvalidMarkingMixin(_FormBase):
     """Adds the `invalid` CSS class (red border) to the widgets of fields in error."""
 
     def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        for name in self.errors:  # type: ignore[attr-defined]
-            if name in self.fields:  # type: ignore[attr-defined]
-                widget = self.fields[name].widget  # type: ignore[attr-defined]
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
                 widget.attrs["class"] = (widget.attrs.get("class", "") + " invalid").strip()
 
 
@@ -48,7 +57,7 @@ class ConnectionForm(InvalidMarkingMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.connection = connection
         choices = login_host_choices()
-        self.fields["login_host"].choices = choices
+        cast(forms.ChoiceField, self.fields["login_host"]).choices = choices
         self.fields["my_domain_url"].widget.attrs["placeholder"] = "https://acme.my.salesforce.com"
         if connection.consumer_secret:
             self.fields["consumer_secret"].widget.attrs["placeholder"] = SECRET_SET_PLACEHOLDER
@@ -62,7 +71,8 @@ class ConnectionForm(InvalidMarkingMixin, forms.Form):
             )
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("consumer_secret") and not self.connection.consumer_secret:
             self.add_error("consumer_secret", "Enter the Consumer Secret of the connected app.")
         choice = data.get("login_host")
@@ -90,7 +100,7 @@ class StatusesForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [("", "— choose a status —"), *[(label, label) for label in labels]]
         for name in ("registered_status", "came_status"):
-            self.fields[name].choices = choices
+            cast(forms.ChoiceField, self.fields[name]).choices = choices
 
 
 class StatusCreateForm(forms.Form):

@@ -35,7 +35,7 @@ class SetupError(Exception):
 def connection_get_or_create(*, event: Event) -> SalesforceConnection:
     """The connection the event uses; a new, blank connection of the event's account when it has none."""
     setup = setup_get_or_create(event=event)
-    if setup.connection_id is None:
+    if setup.connection is None:
         setup.connection = SalesforceConnection.objects.create(account_id=event.account_id)
         setup.save(update_fields=["connection", "updated_at"])
     return setup.connection

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import can_manage_salesforce
+from backoffice.signed_in_request import SignedInRequest
 from connector import services
 from connector.campaigns import campaign_find_by_name, campaign_status_create, campaign_statuses
 from connector.connection_client import client_for_connection
@@ -29,7 +32,7 @@ def _client(event):
 
 @login_required
 @require_POST
-def campaign_check(request: HttpRequest, slug: str) -> HttpResponse:
+def campaign_check(request: SignedInRequest, slug: str) -> HttpResponse:
     """Live check of the typed campaign name (htmx): found, several to choose from, or not found + hints."""
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     name = request.POST.get("campaign_name", "")
@@ -42,7 +45,7 @@ def campaign_check(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def campaign_save(request: HttpRequest, slug: str) -> HttpResponse:
+def campaign_save(request: SignedInRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     form = CampaignForm(request.POST)
     form.is_valid()
@@ -67,11 +70,11 @@ def _usual(label: str, labels: list[str]) -> str:
 
 @login_required
 @require_GET
-def statuses_section(request: HttpRequest, slug: str) -> HttpResponse:
+def statuses_section(request: SignedInRequest, slug: str) -> HttpResponse:
     """The two status pickers, from the campaign's CampaignMemberStatus labels (one API call)."""
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     setup = setup_or_default(event=event)
-    context = {"event": event, "setup": setup}
+    context: dict[str, Any] = {"event": event, "setup": setup}
     if setup.campaign_id:
         try:
             statuses = campaign_statuses(client=_client(event), campaign_id=setup.campaign_id)
@@ -93,7 +96,7 @@ def statuses_section(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def statuses_save(request: HttpRequest, slug: str) -> HttpResponse:
+def statuses_save(request: SignedInRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     setup = setup_or_default(event=event)
     try:
@@ -109,7 +112,7 @@ def statuses_save(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def status_create(request: HttpRequest, slug: str) -> HttpResponse:
+def status_create(request: SignedInRequest, slug: str) -> HttpResponse:
     """Create a missing CampaignMemberStatus in Salesforce ("Came" ones count as responded)."""
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     setup = setup_or_default(event=event)
@@ -127,7 +130,7 @@ def status_create(request: HttpRequest, slug: str) -> HttpResponse:
     return tile_redirect(request, event, success=f"Status “{label}” created on the campaign.")
 
 
-def _mapping_reports(request: HttpRequest, event, texts: dict[str, str]) -> dict[str, MappingReport]:
+def _mapping_reports(request: SignedInRequest, event, texts: dict[str, str]) -> dict[str, MappingReport]:
     setup = services.setup_get_or_create(event=event)
     describe = services.setup_describe(event=event, setup=setup)
     return services.mappings_validate(event=event, setup=setup, texts=texts, describe=describe)
@@ -135,7 +138,7 @@ def _mapping_reports(request: HttpRequest, event, texts: dict[str, str]) -> dict
 
 @login_required
 @require_POST
-def mapping_check(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+def mapping_check(request: SignedInRequest, slug: str, kind: str) -> HttpResponse:
     """Live validation of one mapping editor (htmx), against the cached describe."""
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     mapped = mapped_object_of_kind(kind)
@@ -148,7 +151,7 @@ def mapping_check(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def mapping_choices_section(request: HttpRequest, slug: str) -> HttpResponse:
+def mapping_choices_section(request: SignedInRequest, slug: str) -> HttpResponse:
     """The visual editors' choices (htmx, once per page): per participant field, the Salesforce fields the
     live check would accept, as a JSON data block. Fetches the describe once when it is not cached."""
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
@@ -175,7 +178,7 @@ def mapping_choices_section(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def mappings_save(request: HttpRequest, slug: str) -> HttpResponse:
+def mappings_save(request: SignedInRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     form = MappingsForm(request.POST)
     form.is_valid()
@@ -190,7 +193,7 @@ def mappings_save(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def describe_refresh(request: HttpRequest, slug: str) -> HttpResponse:
+def describe_refresh(request: SignedInRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     try:
         services.setup_describe_refresh(event=event)
@@ -201,7 +204,7 @@ def describe_refresh(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def check_outcome(request: HttpRequest, slug: str) -> HttpResponse:
+def check_outcome(request: SignedInRequest, slug: str) -> HttpResponse:
     """The stored outcome of the last check (htmx polls it while a background check is due)."""
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     return render(request, "connector/_check_response.html", setup_context(request, event))
@@ -209,7 +212,7 @@ def check_outcome(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def check(request: HttpRequest, slug: str) -> HttpResponse:
+def check(request: SignedInRequest, slug: str) -> HttpResponse:
     """CHECK SETUP: every check against the org now; the result is listed under the button."""
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     result = setup_check(event=event)

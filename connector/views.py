@@ -15,6 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import can_manage_connections, can_manage_salesforce, event_abilities
+from backoffice.signed_in_request import SignedInRequest
 from connector import services
 from connector.forms import CampaignForm, ConnectionForm, OptionsForm
 from connector.mapped_objects import MAPPED_OBJECTS
@@ -37,13 +38,13 @@ from events.selectors import event_get_for_user, events_for_user
 POPUP_CLOSED_MESSAGE = "The Salesforce login window was closed before the login finished."
 
 
-def setup_context(request: HttpRequest, event: Event, **extra: Any) -> dict[str, Any]:
+def setup_context(request: SignedInRequest, event: Event, **extra: Any) -> dict[str, Any]:
     """Everything the setup screen shows. Read-only: a tile never opened shows unsaved defaults."""
     connection = connection_or_default(event=event)
     setup = setup_or_default(event=event)
     valid, reason = setup_is_valid(event)
     mappings = setup.mappings
-    context = {
+    context: dict[str, Any] = {
         "event": event,
         "section": "integrations",
         "connection": connection,
@@ -91,7 +92,7 @@ def _pretty(mapping: Any) -> str:
 
 @login_required
 @require_GET
-def integrations(request: HttpRequest, slug: str) -> HttpResponse:
+def integrations(request: SignedInRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     context = {"event": event, "section": "integrations", "state": tile_state(event)}
     return render(request, "connector/integrations.html", context)
@@ -99,7 +100,7 @@ def integrations(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def activate(request: HttpRequest, slug: str) -> HttpResponse:
+def activate(request: SignedInRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     services.connection_set_active(event=event, active=True)
     return tile_redirect(request, event)
@@ -107,7 +108,7 @@ def activate(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def deactivate(request: HttpRequest, slug: str) -> HttpResponse:
+def deactivate(request: SignedInRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     services.connection_set_active(event=event, active=False)
     messages.success(request, "Salesforce is deactivated: nothing is synchronized. The setup is kept.")
@@ -116,7 +117,7 @@ def deactivate(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def salesforce(request: HttpRequest, slug: str) -> HttpResponse:
+def salesforce(request: SignedInRequest, slug: str) -> HttpResponse:
     """The setup screen; staff, who may not change Salesforce settings, see the tile read-only."""
     event = event_get_for_user(user=request.user, slug=slug)
     if not can_manage_salesforce(request.user, event):
@@ -142,7 +143,7 @@ def readonly_context(event: Event) -> dict[str, Any]:
 @login_required
 @require_POST
 @sensitive_post_parameters("consumer_secret")
-def connection_save(request: HttpRequest, slug: str) -> HttpResponse:
+def connection_save(request: SignedInRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_connections)
     form = ConnectionForm(request.POST, connection=connection_or_default(event=event))
     if not form.is_valid():
@@ -169,7 +170,7 @@ def popup_page(request: HttpRequest, *, ok: bool, message: str, status: int) -> 
 
 @login_required
 @require_GET
-def login_start(request: HttpRequest, slug: str) -> HttpResponse:
+def login_start(request: SignedInRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_connections)
     try:
         url = services.connection_login_start(event=event, session=request.session)
@@ -180,7 +181,7 @@ def login_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def oauth_callback(request: HttpRequest) -> HttpResponse:
+def oauth_callback(request: SignedInRequest) -> HttpResponse:
     """Salesforce sends the popup back here. The state is popped and checked before anything else."""
     login = oauth.pending_login_pop(request.session, state=request.GET.get("state", ""))
     if login is None:
@@ -208,7 +209,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def connection_status(request: HttpRequest, slug: str) -> HttpResponse:
+def connection_status(request: SignedInRequest, slug: str) -> HttpResponse:
     """The connection's state, polled by the setup screen while not connected."""
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     connection = connection_or_default(event=event)
@@ -230,7 +231,7 @@ def connection_status(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def disconnect(request: HttpRequest, slug: str) -> HttpResponse:
+def disconnect(request: SignedInRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_connections)
     warning = services.connection_disconnect(event=event)
     if warning:
@@ -243,7 +244,7 @@ def disconnect(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def connection_use(request: HttpRequest, slug: str) -> HttpResponse:
+def connection_use(request: SignedInRequest, slug: str) -> HttpResponse:
     """The event syncs through the chosen connection of its account (organizers may choose, not create)."""
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     try:
@@ -256,7 +257,7 @@ def connection_use(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def options_save(request: HttpRequest, slug: str) -> HttpResponse:
+def options_save(request: SignedInRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_manage_salesforce)
     form = OptionsForm(request.POST)
     if not form.is_valid():

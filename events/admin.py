@@ -2,6 +2,8 @@
 change is marked pending and reaches Salesforce like any other. Staff who are not superusers see only the
 events they are members of, as everywhere else."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 
 from accounts.permissions import accounts_visible_to
@@ -31,7 +33,14 @@ class ParticipantFieldInline(admin.TabularInline):
     extra = 0
 
 
-class MemberEventsOnly:
+# What MemberEventsOnly is mixed into, for the type checker; a plain object at run time.
+if TYPE_CHECKING:
+    _AdminBase = admin.ModelAdmin
+else:
+    _AdminBase = object
+
+
+class MemberEventsOnly(_AdminBase):
     """Querysets and event choices limited to the user's events (superusers see all)."""
 
     event_path = "event"

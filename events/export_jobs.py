@@ -13,7 +13,7 @@ import logging
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import Http404
 from django.utils import timezone
 
@@ -44,7 +44,7 @@ def _filters_from_json(data: dict) -> ParticipantFilters:
 
 
 def export_job_create(
-    *, event: Event, user: AbstractBaseUser, fmt: str, filters: ParticipantFilters, total: int, file_name: str
+    *, event: Event, user: User, fmt: str, filters: ParticipantFilters, total: int, file_name: str
 ) -> ExportJob:
     """The job, queued (events.export_queue sends it to a worker); old jobs and their files go first."""
     export_jobs_purge()
@@ -88,7 +88,7 @@ def export_job_build(*, job_id: int) -> None:
     )
 
 
-def export_job_get(*, event: Event, user: AbstractBaseUser, pk: int) -> ExportJob:
+def export_job_get(*, event: Event, user: User, pk: int) -> ExportJob:
     """The job, for the person who asked for it only, while it is kept; else 404."""
     kept_since = timezone.now() - dt.timedelta(hours=settings.EXPORT_KEEP_HOURS)
     job = ExportJob.objects.filter(event=event, requested_by=user, pk=pk, created_at__gte=kept_since).first()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from events.export_jobs import export_job_create
@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 
 
 def export_job_start(
-    *, event: Event, user: AbstractBaseUser, fmt: str, filters: ParticipantFilters, total: int, file_name: str
+    *, event: Event, user: User, fmt: str, filters: ParticipantFilters, total: int, file_name: str
 ) -> ExportJob:
     job = export_job_create(
         event=event, user=user, fmt=fmt, filters=filters, total=total, file_name=file_name

@@ -108,7 +108,7 @@ def csv_chunks(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
 
 # Rows written between two progress reports of a background export.
 PROGRESS_EVERY = 1000
-Progress = Callable[[int], None]
+Progress = Callable[[int], object]  # what it returns is ignored
 WIDTH_MIN, WIDTH_MAX = 10, 48
 
 

@@ -1,7 +1,7 @@
 """Forms of the back-office: the grid filters, the participant form generated from the event's fields,
 the custom field form and the import upload. They validate and convert; services write."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.validators import validate_slug
@@ -21,7 +21,14 @@ SYNC_DATE_CHOICES = [
 ]
 
 
-class InvalidMarkingMixin:
+# What InvalidMarkingMixin is mixed into, for the type checker; a plain object at run time.
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class InvalidMarkingMixin(_FormBase):
     """Adds the `invalid` CSS class (red border) to the widgets of fields in error."""
 
     def full_clean(self) -> None:
@@ -66,7 +73,8 @@ class GridFilterForm(InvalidMarkingMixin, forms.Form):
         return self.cleaned_data["q"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("from_date"), data.get("to_date")
         self.reversed_range = bool(start and end and start > end)
         if self.reversed_range:
@@ -176,7 +184,8 @@ class ParticipantFieldForm(InvalidMarkingMixin, forms.ModelForm):
         return key
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         lines = (data.get("options_text") or "").splitlines()
         options = list(dict.fromkeys(line.strip() for line in lines if line.strip()))
         if data.get("type") and field_type(data["type"]).has_options and not options:

@@ -94,7 +94,10 @@ def _xlsx_rows(file: IO[bytes]) -> Iterator[list[Any]]:
     except DAMAGED_XLSX as exc:
         raise UnreadableFile("This is not a readable .xlsx file.") from exc
     try:
-        for row in workbook.active.iter_rows(values_only=True):
+        sheet = workbook.active
+        if sheet is None:  # no visible sheet
+            raise UnreadableFile("This .xlsx file has no sheet to read.")
+        for row in sheet.iter_rows(values_only=True):
             yield list(row)
     except DAMAGED_XLSX as exc:
         raise UnreadableFile("This .xlsx file is damaged: its sheet cannot be read.") from exc
@@ -113,9 +116,9 @@ def _control_character(value: Any) -> str:
 def _columns(header: list[Any], specs: list[FieldSpec], errors: list[RowError]) -> dict[int, FieldSpec]:
     """Column index -> field, matching keys or labels case-insensitively."""
     lookup: dict[str, FieldSpec] = {}
-    for spec in specs:
-        lookup.setdefault(spec.label.strip().lower(), spec)
-        lookup[spec.key.lower()] = spec
+    for known in specs:
+        lookup.setdefault(known.label.strip().lower(), known)
+        lookup[known.key.lower()] = known
     columns: dict[int, FieldSpec] = {}
     seen: dict[str, str] = {}
     for index, cell in enumerate(header):

@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -15,13 +15,13 @@ from events.fields import BUILT_IN_FIELDS, FieldSpec
 from events.models import Event, Participant, ParticipantField, SyncState
 
 
-def events_for_user(*, user: AbstractBaseUser) -> QuerySet[Event]:
+def events_for_user(*, user: User) -> QuerySet[Event]:
     """The events the user may open (`accounts.permissions.events_visible_filter`)."""
     return Event.objects.filter(events_visible_filter(user))
 
 
 def event_get_for_user(
-    *, user: AbstractBaseUser, slug: str, allowed: Callable[[AbstractBaseUser, Event], bool] = can_view_event
+    *, user: User, slug: str, allowed: Callable[[User, Event], bool] = can_view_event
 ) -> Event:
     """The event, or 404 when it does not exist or the user may not open it (outside its account, or not
     given it); 403 when they may open it but `allowed` (a predicate of `accounts.permissions`) says no."""

@@ -96,6 +96,8 @@ def participant_register(*, event: Event, values: dict[str, Any]) -> tuple[Parti
                     return created, not created.email_confirmed
             except IntegrityError:  # the same person submitted twice at once: the other request won
                 existing = participant_find_by_email(event=event, email=values["email"])
+                if existing is None:  # not that clash: nothing to answer with, the error stands
+                    raise
         if not existing.is_registered:
             existing = participant_update(participant=existing, values={"is_registered": True})
         return existing, not existing.email_confirmed

@@ -41,6 +41,7 @@ def number_bounded(number: Decimal) -> Decimal:
     if number.is_zero():
         return Decimal(0)
     _, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)  # 'n', 'N', 'F' mark NaN and infinities, refused above
     while len(digits) > 1 and digits[-1] == 0:  # trailing zeros say nothing: 1.500 is 1.5
         digits, exponent = digits[:-1], exponent + 1
     if len(digits) + exponent > MAX_NUMBER_DIGITS:

@@ -8,7 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import can_export_personal_data
+from backoffice.signed_in_request import SignedInRequest
 from events import services
 from events.export_jobs import export_job_get, export_job_path
 from events.export_queue import export_job_start
@@ -53,7 +55,7 @@ IMPORT_EMAIL_CLASH = (
 
 
 @login_required
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: SignedInRequest) -> HttpResponse:
     events = (
         events_for_user(user=request.user)
         .select_related("account")
@@ -80,7 +82,7 @@ def _sort_columns(current: str) -> list[dict]:
 
 @login_required
 @require_GET
-def participant_list(request: HttpRequest, slug: str) -> HttpResponse:
+def participant_list(request: SignedInRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
     form = GridFilterForm(request.GET)
     form.is_valid()  # errors are shown inline; the valid filters still apply
@@ -103,7 +105,7 @@ def participant_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def participant_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+def participant_export(request: SignedInRequest, slug: str, fmt: str) -> HttpResponseBase:
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_export_personal_data)
     if fmt not in ("csv", "xlsx"):
         raise Http404("Unknown export format.")
@@ -126,7 +128,7 @@ def participant_export(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
 
 @login_required
 @require_GET
-def export_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def export_job(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     """A background export's progress (htmx polls its partial) and, once ready, its download link."""
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_export_personal_data)
     job = export_job_get(event=event, user=request.user, pk=pk)
@@ -139,7 +141,7 @@ def export_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_job_download(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def export_job_download(request: SignedInRequest, slug: str, pk: int) -> HttpResponseBase:
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_export_personal_data)
     job = export_job_get(event=event, user=request.user, pk=pk)
     path = export_job_path(job)
@@ -151,7 +153,7 @@ def export_job_download(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 
 @login_required
 @require_POST
-def participant_retry_failed(request: HttpRequest, slug: str) -> HttpResponse:
+def participant_retry_failed(request: SignedInRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
     count = services.participants_mark_pending(event=event, only_state=SyncState.FAILED)
     messages.success(request, f"{count} failed participant(s) will be sent to Salesforce again.")
@@ -170,7 +172,7 @@ def _save_participant(form: ParticipantForm, event, participant=None):
 
 
 @login_required
-def participant_create(request: HttpRequest, slug: str) -> HttpResponse:
+def participant_create(request: SignedInRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
     form = ParticipantForm(request.POST or None, event=event, specs=event_fields(event=event))
     if request.method == "POST" and form.is_valid():
@@ -183,7 +185,7 @@ def participant_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def participant_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def participant_edit(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
     participant = participant_get(event=event, pk=pk)
     form = ParticipantForm(
@@ -205,7 +207,7 @@ def participant_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def participant_check_in(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def participant_check_in(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
     participant = participant_get(event=event, pk=pk)
     services.participant_check_in(participant=participant)
@@ -217,7 +219,7 @@ def participant_check_in(request: HttpRequest, slug: str, pk: int) -> HttpRespon
 
 
 @login_required
-def participant_import(request: HttpRequest, slug: str) -> HttpResponse:
+def participant_import(request: SignedInRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug)
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"event": event, "section": "import", "form": form, "specs": event_fields(event=event)}

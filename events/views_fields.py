@@ -3,11 +3,12 @@ delete."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_edit_event_settings
+from backoffice.signed_in_request import SignedInRequest
 from events import services
 from events.fields import BUILT_IN_FIELDS
 from events.forms import ParticipantFieldForm
@@ -15,7 +16,7 @@ from events.selectors import event_field_get, event_get_for_user
 
 
 @login_required
-def field_list(request: HttpRequest, slug: str) -> HttpResponse:
+def field_list(request: SignedInRequest, slug: str) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_edit_event_settings)
     form = ParticipantFieldForm(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
@@ -42,7 +43,7 @@ def field_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def field_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def field_edit(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_edit_event_settings)
     field = event_field_get(event=event, pk=pk)
     form = ParticipantFieldForm(request.POST or None, event=event, instance=field)
@@ -58,7 +59,7 @@ def field_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def field_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def field_delete(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     event = event_get_for_user(user=request.user, slug=slug, allowed=can_edit_event_settings)
     field = event_field_get(event=event, pk=pk)
     services.participant_field_delete(field=field)

@@ -16,7 +16,7 @@ import datetime
 from typing import Any
 
 from salesforce_emulator import dml, ids
-from salesforce_emulator.errors import RecordError
+from salesforce_emulator.errors import RecordError, not_found
 
 CONVERTED_STATUS = "Closed - Converted"
 _CONTACT_FIELDS = ("FirstName", "LastName", "Salutation", "Email", "Title", "Phone", "MobilePhone",
@@ -56,6 +56,8 @@ def merge(emulator: Any, master_id: str, loser_ids: list[str]) -> None:
         tx = emulator.store.begin()
         ctx = dml.WriteContext(org=emulator.org, tx=tx, system=True)
         object_name = ids.object_for_id(master_id)
+        if object_name is None:  # not an Id of any object: no such record
+            raise not_found()
         master = dml.existing(ctx, object_name, master_id)
         stamp = dml.now()
         for loser_id in loser_ids:

@@ -123,10 +123,15 @@ def _fields_arg(call: ApiCall, object_name: str) -> list[str] | None:
     return [schema.field(object_name, n)["name"] for n in wanted] or None
 
 
+def _compiled(
+    routes: list[tuple[str, dict[str, tuple[Handler, str]]]],
+) -> list[tuple[re.Pattern[str], dict[str, tuple[Handler, str]]]]:
+    return [(re.compile(p), m) for p, m in routes]
+
+
 # (path pattern, {method: (handler, endpoint label)}); the first matching pattern wins.
-ROUTES: list[tuple[re.Pattern[str], dict[str, tuple[Handler, str]]]] = [
-    (re.compile(p), m)
-    for p, m in [
+ROUTES = _compiled(
+    [
         (r"", {"GET": (resources, "GET /")}),
         (r"limits", {"GET": (limits, "GET /limits")}),
         (r"query", {"GET": (queries.query, "GET /query")}),
@@ -175,7 +180,7 @@ ROUTES: list[tuple[re.Pattern[str], dict[str, tuple[Handler, str]]]] = [
             {"PATCH": (sobject_collections.upsert, "PATCH /composite/sobjects/{object}/{field}")},
         ),
     ]
-]
+)
 
 
 def resolve(method: str, sub_path: str) -> tuple[Handler, tuple[str, ...], str] | Response:

@@ -57,6 +57,13 @@ class Schema:
         fields = self._fields.get(object_name.lower())  # called ~10 times per record written
         return fields.get(field_name.lower()) if fields is not None else None
 
+    def known_field(self, object_name: str, field_name: str) -> dict[str, Any]:
+        """`field` of a name already resolved (validation.resolve_fields): KeyError if it is not one."""
+        entry = self.field(object_name, field_name)
+        if entry is None:
+            raise KeyError(f"{object_name}.{field_name}")
+        return entry
+
     def relationship(self, object_name: str, relationship_name: str) -> tuple[str, str] | None:
         canonical = self.object_name(object_name)
         if canonical is None:

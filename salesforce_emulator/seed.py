@@ -55,7 +55,7 @@ def _resolve(value: Any, refs: dict[str, str]) -> Any:
 
 def _user_record(org: Org, user: Any, owner: str) -> dict[str, Any]:
     stamp = dml.now()
-    record = {f: None for f in org.schema.field_names("User")}
+    record: dict[str, Any] = {f: None for f in org.schema.field_names("User")}
     record.update(
         Id=user.id,
         IsDeleted=False,

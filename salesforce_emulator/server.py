@@ -66,9 +66,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(response.body)))
         # Headers and body leave in one send (one TLS record), not two: end_headers() without its flush.
-        self._headers_buffer.append(b"\r\n")
+        # _headers_buffer is BaseHTTPRequestHandler's own (private, so typeshed leaves it out).
+        self._headers_buffer.append(b"\r\n")  # type: ignore[attr-defined]
         if self.command != "HEAD":
-            self._headers_buffer.append(response.body)
+            self._headers_buffer.append(response.body)  # type: ignore[attr-defined]
         self.flush_headers()
 
     do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = do_HEAD = _serve

@@ -178,10 +178,10 @@ def retrieve(call: ApiCall, name: str) -> Response:
         return errors_response(
             400, "INVALID_FIELD", f"No such column '{(unknown or [''])[0]}' on entity '{object_name}'."
         )
-    names = [schema.field(object_name, f)["name"] for f in fields]
+    names = [schema.known_field(object_name, f)["name"] for f in fields]
     results = []
     for record_id in record_ids:
         record = call.tx.get(ids.normalize(record_id)) if ids.is_valid_id(record_id) else None
         valid = record and not record.get("IsDeleted") and ids.object_for_id(record["Id"]) == object_name
-        results.append(shape_record(call, object_name, record, names) if valid else None)
+        results.append(shape_record(call, object_name, record, names) if record and valid else None)
     return json_response(200, results)

@@ -49,7 +49,7 @@ def _columns(ctx: Context, grouped: set[str]) -> list[tuple[str, Callable[[list[
                 raise ctx.error(
                     "MALFORMED_QUERY", item, f"Field must be grouped or aggregated: {resolved.name}"
                 )
-            columns.append((resolved.name, lambda members, get=get: get(members[0])))
+            columns.append((resolved.name, _of_first(get)))
             continue
         if item.alias is None:
             name, unnamed = f"expr{unnamed}", unnamed + 1
@@ -57,6 +57,11 @@ def _columns(ctx: Context, grouped: set[str]) -> list[tuple[str, Callable[[list[
             name = item.alias
         columns.append((name, _aggregator(ctx, item, resolved, get)))
     return columns
+
+
+def _of_first(get: Callable[[dict], Any]) -> Callable[[list[dict]], Any]:
+    """A grouped field's column: its value in the group's first record (every member has the same)."""
+    return lambda members: get(members[0])
 
 
 def _aggregator(

@@ -127,9 +127,10 @@ class Context:
 
         def through_parents(record: dict) -> Any:
             for hop in hops:
-                record = fetch(record.get(hop.foreign_key))
-                if record is None:
+                parent = fetch(record.get(hop.foreign_key))
+                if parent is None:
                     return None
+                record = parent
             return record.get(name)
 
         return through_parents

@@ -53,9 +53,9 @@ INDEXES: dict[str, tuple[tuple[str, ...], Keys]] = {
     "statuses": (("CampaignMemberStatus",), _campaign),  # CampaignId: a campaign's statuses
 }
 _INDEXED: dict[str, list[tuple[str, Keys]]] = {}
-for _name, (_objects, _keys) in INDEXES.items():
+for _name, (_objects, _index_keys) in INDEXES.items():
     for _object in _objects:
-        _INDEXED.setdefault(_object, []).append((_name, _keys))
+        _INDEXED.setdefault(_object, []).append((_name, _index_keys))
 
 
 def _keys(keys: Keys, record: dict[str, Any] | None) -> tuple[Any, ...]:
@@ -224,7 +224,7 @@ class Transaction:
         found = []
         for record_id in sorted(candidates):
             record = self.get(record_id)
-            if key in _keys(keys, record):
+            if record is not None and key in _keys(keys, record):
                 found.append(record)
         return found
 

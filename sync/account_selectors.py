@@ -55,7 +55,7 @@ def org_api_usage_today(*, account: Account, org_id: str) -> ApiUsage | None:
         .order_by("-finished_at", "-started_at")
         .first()
     )
-    if run is None or not run.org_api_max:
+    if run is None or run.org_api_used is None or not run.org_api_max:
         return None
     return ApiUsage(run.org_api_used, run.org_api_max, run.finished_at or run.started_at)
 

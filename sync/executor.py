@@ -178,7 +178,7 @@ class BatchExecutor:
                          if joining else [people])
         known = [o for o in live if o.plan.person_id]
         joins = [o for o in known if o.plan.member_fields is not None]
-        groups = [
+        groups: list[tuple[str, str, list[Outcome], Callable[[Outcome], dict[str, Any]]]] = [
             ("peopleUpdates", PEOPLE_UPDATE, [o for o in known if o.plan.person_fields is not None],
              self._person),
             ("members", MEMBERS_CREATE, [o for o in joins if not o.plan.member_id], self._member),

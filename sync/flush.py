@@ -120,6 +120,8 @@ def _flush(*, event: Event, task_id: str) -> Next:
         services.runs_finish(event=event)
         return Next(recheck=True)
     connection = connection_for_event(event)
+    if connection is None:  # let go since setup_is_valid saw it: the next flush notes why it waits
+        return Next(recheck=True)
     org_key = connection.org_id or f"event-{event.pk}"
     if not org_lock_acquire(org_key=org_key, token=task_id):
         # Another event of this org is writing: come back shortly, don't block a worker.

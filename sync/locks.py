@@ -64,12 +64,12 @@ def org_lock_acquire(*, org_key: str, token: str) -> bool:
     if client.set(key, token, nx=True, px=lock_ttl_ms()):
         return True
     # Our own earlier delivery died holding it: take it back (token-checked, never someone else's).
-    return bool(client.eval(_EXTEND, 1, key, token, lock_ttl_ms()))
+    return bool(client.eval(_EXTEND, 1, key, token, str(lock_ttl_ms())))
 
 
 def org_lock_extend(*, org_key: str, token: str) -> None:
     """Give the holder another TTL; LockLost when the lock expired or another flush holds it now."""
-    if not redis_client().eval(_EXTEND, 1, org_lock_key(org_key), token, lock_ttl_ms()):
+    if not redis_client().eval(_EXTEND, 1, org_lock_key(org_key), token, str(lock_ttl_ms())):
         raise LockLost(f"the lock of org {org_key} is no longer held by {token}")
 
 
@@ -145,7 +145,7 @@ def flush_handoff(*, event_id: int, previous: str, task_id: str, seconds: float)
     """The running flush `previous` passes the event's claim to its successor `task_id`; False when
     another chain took the event meanwhile (it carries on instead)."""
     ms = max(1000, int(seconds * 1000))
-    return bool(redis_client().eval(_HANDOFF, 1, _flush_key(event_id), previous, task_id, ms))
+    return bool(redis_client().eval(_HANDOFF, 1, _flush_key(event_id), previous, task_id, str(ms)))
 
 
 def flush_owns(*, event_id: int, task_id: str, seconds: float) -> bool:
@@ -153,7 +153,7 @@ def flush_owns(*, event_id: int, task_id: str, seconds: float) -> bool:
     expired: a lost message, a worker gone); False when another chain holds the event."""
     ms = max(1000, int(seconds * 1000))
     client = redis_client()
-    if client.eval(_EXTEND, 1, _flush_key(event_id), task_id, ms):
+    if client.eval(_EXTEND, 1, _flush_key(event_id), task_id, str(ms)):
         return True
     return bool(client.set(_flush_key(event_id), task_id, px=ms, nx=True))
 
@@ -163,7 +163,7 @@ def flush_claim_keeper(*, event_id: int, task_id: str) -> LeaseKeeper:
     event meanwhile (a force synchronization), this flush finishes its batch and that chain carries on."""
 
     def renew() -> bool:
-        return bool(redis_client().eval(_EXTEND, 1, _flush_key(event_id), task_id, lock_ttl_ms()))
+        return bool(redis_client().eval(_EXTEND, 1, _flush_key(event_id), task_id, str(lock_ttl_ms())))
 
     return LeaseKeeper(name=f"flush-claim-{event_id}", renew=renew)
 

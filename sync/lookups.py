@@ -63,7 +63,7 @@ def composite_queries(client: SalesforceClient, queries: dict[str, str]) -> dict
         answers = client.composite(subrequests)
         subrequests = []
         for answer in answers:
-            reference, body = answer.get("referenceId"), answer.get("body") or {}
+            reference, body = answer["referenceId"], answer.get("body") or {}
             status = int(answer.get("httpStatusCode") or 200)
             if status >= 400:
                 raise from_status(status, body)
@@ -157,7 +157,7 @@ def _query_groups(emails: list[str], contact_ids: list[str], lead_ids: list[str]
     first = tuple(items[: len(items) // 2] for items in lists)
     second = tuple(items[len(items) // 2 :] for items in lists)
     return [group for half in (first, second)
-            for group in _query_groups(*half, campaign_id, with_members, limit)]
+            for group in _query_groups(half[0], half[1], half[2], campaign_id, with_members, limit)]
 
 
 def members_by_person(

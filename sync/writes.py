@@ -101,7 +101,7 @@ def send(client: SalesforceClient, call: list[WriteRequest], *, records: Sequenc
     reference."""
     subrequests = [*(r.subrequest() for r in call), *records]
     answered = client.composite(subrequests, allow_duplicates=allow_duplicates)
-    answers = {a.get("referenceId"): a for a in answered}
+    answers = {str(a.get("referenceId")): a for a in answered}
     for request in call:
         answer = answers.get(request.reference) or {}
         request.status = int(answer.get("httpStatusCode") or 500)

@@ -121,9 +121,7 @@ class SalesforceClient:
         page = self._call(lambda sf: sf.query(soql))
         records = list(page.get("records", []))
         while not page.get("done", True) and page.get("nextRecordsUrl"):
-            page = self._call(
-                lambda sf, url=page["nextRecordsUrl"]: sf.query_more(url, identifier_is_url=True)
-            )
+            page = self._call(_next_page(page["nextRecordsUrl"]))
             records.extend(page.get("records", []))
         return records
 
@@ -168,6 +166,11 @@ class SalesforceClient:
 
     def limits(self) -> dict[str, Any]:
         return dict(self._call(lambda sf: sf.limits()) or {})
+
+
+def _next_page(url: str) -> Callable[[Salesforce], Any]:
+    """The call that reads a query's next page, bound to that page's URL."""
+    return lambda sf: sf.query_more(url, identifier_is_url=True)
 
 
 def _object_path(object_name: str) -> str:

@@ -232,7 +232,8 @@ def token_exchange(
             include_client_id=True,
             code_verifier=login.code_verifier,
             timeout=settings.SALESFORCE_TIMEOUT_SECONDS,
-            verify=tls_verify(),
+            # A CA bundle path, passed on to requests; types-requests-oauthlib types it bool only.
+            verify=tls_verify(),  # type: ignore[arg-type]
         )
     except SalesforceError:
         raise
@@ -254,7 +255,7 @@ def token_refresh(
             client_id=client_id,
             client_secret=client_secret,
             timeout=settings.SALESFORCE_TIMEOUT_SECONDS,
-            verify=tls_verify(),
+            verify=tls_verify(),  # type: ignore[arg-type]  # a CA bundle path too, as above
         )
     except SalesforceError:
         raise
