@@ -103,7 +103,12 @@ class Participant(models.Model):
             models.UniqueConstraint(Lower("email"), "event", name="unique_participant_email_per_event"),
         ]
         indexes = [
-            models.Index(fields=["event", "salesforce_sync_date"], name="participant_event_sync_date"),
+            # The name after the date: the grid filtered on the sync date sorts its page by name within
+            # this index alone (events.selectors.participant_grid_page), not by reading each matching row.
+            models.Index(
+                fields=["event", "salesforce_sync_date", "last_name", "first_name", "id"],
+                name="participant_sync_date_name",
+            ),
             models.Index(fields=["event", "salesforce_sync_state"], name="participant_event_sync_state"),
             models.Index(fields=["event", "last_name", "first_name", "id"], name="participant_event_name"),
         ]
@@ -114,6 +119,35 @@ class Participant(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class ParticipantCounts(models.Model):
+    """The grid header's counts of an event (participants, with a sync date, pending, failed), kept by
+    database triggers on the participant table (events/counts.py installs them after every migrate).
+
+    Triggers rather than code in the services: participants change through many paths (the services,
+    the sync engine's conditional updates, force sync's bulk update, imports, seeds, cascading deletes),
+    and a trigger moves the counts in the same statement and transaction as any of them, so they stay
+    exact. On PostgreSQL each transaction adds to a row of its own (`tx`, its transaction id): writers
+    of one event never wait on a shared counter row; the rows are summed on read and merged into the
+    event's `tx` 0 row when they pile up. SQLite has one writer at a time and keeps the `tx` 0 row only."""
+
+    # No database constraint: the rows of a deleted event are removed by a trigger on the event table,
+    # after its participants' deletes have counted themselves out.
+    event = models.ForeignKey(
+        Event, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    tx = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+    synced = models.BigIntegerField(default=0)
+    pending = models.BigIntegerField(default=0)
+    failed = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "tx"], name="participant_counts_event_tx")]
+
+    def __str__(self) -> str:
+        return f"counts of event {self.event_id} (transaction {self.tx})"
 
 
 class ExportState(models.TextChoices):

@@ -6,13 +6,15 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.permissions import can_view_event, events_visible_filter
+from events.counts import participant_counts
 from events.fields import BUILT_IN_FIELDS, FieldSpec
-from events.models import Event, Participant, ParticipantField, SyncState
+from events.models import Event, Participant, ParticipantField
 
 
 def events_for_user(*, user: User) -> QuerySet[Event]:
@@ -121,17 +123,24 @@ class GridCounts:
 
 
 def participant_grid_counts(*, event: Event) -> GridCounts:
-    """The event-wide counts of the grid header, in one query.
+    """The event-wide counts of the grid header, read from the counts the database keeps
+    (`events.counts`): counting the rows themselves cost more than the rest of the page at 100,000.
 
     "Synchronized" means "has a Salesforce sync date", the same rule as the grid's sync-date filter, so the
     header and the filter never disagree; pending and failed are the sync states beside it."""
-    counts = Participant.objects.filter(event=event).aggregate(
-        total=Count("id"),
-        synced=Count("id", filter=Q(salesforce_sync_date__isnull=False)),
-        pending=Count("id", filter=Q(salesforce_sync_state=SyncState.PENDING)),
-        failed=Count("id", filter=Q(salesforce_sync_state=SyncState.FAILED)),
-    )
-    return GridCounts(**counts)
+    return GridCounts(**participant_counts(event=event))
+
+
+def participant_grid_page(*, queryset: QuerySet[Participant], number: str | None, per_page: int) -> Page:
+    """One page of the grid: the page's ids are found first, then only their rows are read.
+
+    Sorting and skipping on the ids alone lets the database do it inside an index (event + sync date +
+    name covers the sync-date filter in the default order) rather than reading every matching row: at
+    100,000 participants a 10-day window matches 10,000 of them, of which the page shows 50."""
+    page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(number)
+    rows = Participant.objects.in_bulk(list(page.object_list))
+    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+    return page
 
 
 def participant_get(*, event: Event, pk: int) -> Participant:

@@ -5,7 +5,6 @@ non-member), validates with a form and calls one service or selector."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
@@ -31,6 +30,7 @@ from events.selectors import (
     events_for_user,
     participant_get,
     participant_grid_counts,
+    participant_grid_page,
     participants_filtered,
 )
 from events.sync_outlook import sync_outlook
@@ -87,8 +87,10 @@ def participant_list(request: SignedInRequest, slug: str) -> HttpResponse:
     form = GridFilterForm(request.GET)
     form.is_valid()  # errors are shown inline; the valid filters still apply
     filters = form.filters()
-    page = Paginator(participants_filtered(event=event, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = participant_grid_page(
+        queryset=participants_filtered(event=event, filters=filters),
+        number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
     )
     context = {
         "event": event,
