@@ -3,6 +3,7 @@
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -137,7 +138,8 @@ def participant_grid_page(*, queryset: QuerySet[Participant], number: str | None
     Sorting and skipping on the ids alone lets the database do it inside an index (event + sync date +
     name covers the sync-date filter in the default order) rather than reading every matching row: at
     100,000 participants a 10-day window matches 10,000 of them, of which the page shows 50."""
-    page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(number)
+    ids: Paginator[Any] = Paginator(queryset.values_list("pk", flat=True), per_page)  # then rows, same page
+    page = ids.get_page(number)
     rows = Participant.objects.in_bulk(list(page.object_list))
     page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     return page
