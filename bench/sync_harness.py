@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import psutil
 import redis
 from django.conf import settings
 from django.utils import timezone
@@ -20,6 +21,31 @@ from sync.models import RunState, SyncRun
 
 CAMPAIGN = "World Tour Paris 2026"
 REFERENCE_CALLS_PER_PARTICIPANT = 3
+
+
+class PeakMemory:
+    """The worker's peak resident memory, sampled every 0.2 s while the run is measured: the largest single
+    process (the pool child that runs the flush) and the whole tree (the Celery parent and its children)."""
+
+    def __init__(self, pid: int) -> None:
+        self.process, self.largest, self.tree = psutil.Process(pid), 0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.2):
+            try:
+                sizes = [p.memory_info().rss for p in (self.process, *self.process.children(recursive=True))]
+            except psutil.Error:
+                continue  # a child came or went between the listing and the reading
+            self.largest, self.tree = max(self.largest, *sizes), max(self.tree, sum(sizes))
+
+    def stop(self) -> dict[str, float]:
+        self._stop.set()
+        self._thread.join()
+        return {"worker_peak_rss_mb": round(self.largest / 2**20, 1),
+                "worker_tree_peak_rss_mb": round(self.tree / 2**20, 1)}
 
 
 def _start_worker(*, queue: str, concurrency: int, env: dict[str, str], log: Path) -> subprocess.Popen:
@@ -246,12 +272,14 @@ def bench_run(*, participants: int, latency_ms: int, scenario: str, concurrency:
         else:
             force_sync_start(event=event)
         stop = threading.Event()
+        memory = PeakMemory(worker.pid)
         clock = time.monotonic()
         converted = _convert_meanwhile(server, set(emails), stop) if scenario == "harsh" else []
         halts = _repick_when_halted(event) if scenario == "harsh" else 0
         _wait(event)
         seconds = time.monotonic() - clock
         stop.set()
+        peak = memory.stop()
         api_calls = server.stats()["api_calls"]
         duplicates, members = _duplicates(server, known, campaign_id)
         synced = event.participants.filter(salesforce_sync_date__gte=started_at).count()
@@ -270,6 +298,7 @@ def bench_run(*, participants: int, latency_ms: int, scenario: str, concurrency:
             **({"leads_converted_during_run": len(converted), "status_halts": halts,
                 "failed_reasons": _failed_reasons(event)} if scenario == "harsh" else {}),
             "calls_by_kind": _calls_by_kind(server),
+            **peak,
             **_batches(event),
         }
     finally:
