@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from connector.describe import describe_compact
@@ -136,42 +136,64 @@ def _attempt(outcome: Outcome, now: datetime) -> SyncAttempt:
     )
 
 
+# What a recorded outcome writes on the participant's row, when its change_counter is still the claimed one.
+SYNCED_COLUMNS = (
+    "salesforce_sync_state", "salesforce_sync_date", "salesforce_sent_hash", "salesforce_synced_counter",
+    "salesforce_campaign_member_status", "salesforce_error_code", "salesforce_error_message",
+    "salesforce_warnings",
+)
+FAILED_COLUMNS = ("salesforce_sync_state", "salesforce_error_code", "salesforce_error_message",
+                  "salesforce_warnings")
+SAME_EDIT = ("id", "change_counter")
+
+
 @transaction.atomic
 def outcomes_record(*, outcomes: Sequence[Outcome], counters: dict[int, int]) -> tuple[int, int]:
     """Write each participant's outcome; returns (synced, failed). A participant edited since it was
     claimed (its counter moved) keeps only the Ids and stays pending: the newer edit is sent next."""
     now = timezone.now()
-    synced = failed = 0
-    SyncAttempt.objects.bulk_create(
-        [_attempt(outcome, now) for outcome in outcomes if not outcome.plan.deferred]
-    )
-    for outcome in outcomes:
+    recorded = [outcome for outcome in outcomes if not outcome.plan.deferred]
+    SyncAttempt.objects.bulk_create([_attempt(outcome, now) for outcome in recorded])
+    known: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}  # by the columns set: one statement each
+    for outcome in recorded:
+        values = _known_ids(outcome)
+        if values:
+            known.setdefault(tuple(values), []).append((*values.values(), outcome.plan.participant_id))
+    for columns, rows in known.items():
+        _rows_update(columns, rows, where=("id",))
+    synced_rows, failed_rows = [], []
+    for outcome in recorded:
         plan = outcome.plan
-        if plan.deferred:
-            continue
-        pk = plan.participant_id
-        Participant.objects.filter(pk=pk).update(**_known_ids(outcome))
-        same_edit = Participant.objects.filter(pk=pk, change_counter=counters[pk])
-        warnings = [*plan.notes, *plan.warnings]
+        pk, warnings = plan.participant_id, [*plan.notes, *plan.warnings]
         if outcome.complete:
-            synced += same_edit.update(
-                salesforce_sync_state=SyncState.SYNCED,
-                salesforce_sync_date=now,
-                salesforce_sent_hash=plan.sent_hash,
-                salesforce_synced_counter=counters[pk],
-                salesforce_campaign_member_status=plan.member_status,
-                salesforce_error_code="",
-                salesforce_error_message="",
-                salesforce_warnings=warnings,
-            )
+            synced_rows.append((SyncState.SYNCED, now, plan.sent_hash, counters[pk], plan.member_status, "",
+                                "", warnings, pk, counters[pk]))
         elif outcome.error_code:
-            failed += same_edit.update(
-                salesforce_sync_state=SyncState.FAILED,
-                salesforce_error_code=outcome.error_code[:80],
-                salesforce_error_message=outcome.error_message,
-                salesforce_warnings=warnings,
-            )
+            failed_rows.append((SyncState.FAILED, outcome.error_code[:80], outcome.error_message, warnings,
+                                pk, counters[pk]))
+    synced = _rows_update(SYNCED_COLUMNS, synced_rows, where=SAME_EDIT)
+    failed = _rows_update(FAILED_COLUMNS, failed_rows, where=SAME_EDIT)
     return synced, failed
+
+
+def _rows_update(columns: Sequence[str], rows: Sequence[Sequence[Any]], *, where: Sequence[str]) -> int:
+    """Participant rows changed by one prepared UPDATE run once per row (executemany); returns how many
+    rows matched. Each row gives the values of `columns`, then those `where` must equal. The ORM would
+    compile an UPDATE per participant (a quarter of a second per batch of 1,000) and bulk_update's CASE
+    per column is slower still; this costs a few milliseconds, and the database still checks each row's
+    condition (its change_counter) as it writes, as the conditional update did."""
+    if not rows:
+        return 0
+    fields = [Participant._meta.get_field(name) for name in (*columns, *where)]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields[: len(columns)])
+    conditions = " AND ".join(f"{quote(f.column)} = %s" for f in fields[len(columns) :])
+    sql = f"UPDATE {quote(Participant._meta.db_table)} SET {assignments} WHERE {conditions}"
+    params = [[f.get_db_prep_save(value, connection) for f, value in zip(fields, row, strict=True)]
+              for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+        return cursor.rowcount
 
 
 def rows_hold(*, event: Event, code: str, message: str) -> None:
