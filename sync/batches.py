@@ -4,12 +4,13 @@ recording each participant's outcome."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from connector.describe_cache import describe_cache_complete
@@ -35,30 +36,39 @@ class Claimed:
     counters: dict[int, int]  # participant id → change_counter when claimed
 
 
+# The columns the planner reads: read as plain values, not as models (a tenth of the time for 1,000 rows).
+CLAIMED_COLUMNS = (
+    "id", "data", "salesforce_id", "salesforce_sent_hash", "change_counter", *sorted(BUILT_IN_KEYS)
+)
+
+
 def batch_claim(*, event: Event, size: int = BATCH_SIZE) -> Claimed:
     """Up to `size` pending participants, with the change counter each had. Called under the org lock,
     which the flush keeps (extended before every call, LockLost otherwise) until it has recorded the
     outcomes, so no other flush holds them; the counter decides at the end what may be marked synced."""
     rows = list(
-        event.participants.filter(salesforce_sync_state=SyncState.PENDING).order_by("id")[:size]
+        event.participants.filter(salesforce_sync_state=SyncState.PENDING)
+        .order_by("id")
+        .values(*CLAIMED_COLUMNS)[:size]
     )
-    return Claimed([participant_input(p) for p in rows], {p.pk: p.change_counter for p in rows})
+    return Claimed([participant_input(r) for r in rows], {r["id"]: r["change_counter"] for r in rows})
 
 
-def participant_input(participant: Participant) -> ParticipantIn:
-    values: dict[str, Any] = dict(participant.data or {})
-    values.update({key: getattr(participant, key) for key in BUILT_IN_KEYS})
+def participant_input(row: dict[str, Any]) -> ParticipantIn:
+    """A participant row (CLAIMED_COLUMNS) as the planner reads it."""
+    values: dict[str, Any] = dict(row["data"] or {})
+    values.update({key: row[key] for key in BUILT_IN_KEYS})
     return ParticipantIn(
-        id=participant.pk,
-        email=participant.email,
-        first_name=participant.first_name,
-        last_name=participant.last_name,
-        company=participant.company,
-        is_registered=participant.is_registered,
-        has_come=participant.has_come,
+        id=row["id"],
+        email=row["email"],
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+        company=row["company"],
+        is_registered=row["is_registered"],
+        has_come=row["has_come"],
         values=values,
-        salesforce_id=participant.salesforce_id,
-        sent_hash=participant.salesforce_sent_hash,
+        salesforce_id=row["salesforce_id"],
+        sent_hash=row["salesforce_sent_hash"],
     )
 
 
@@ -131,42 +141,70 @@ def _attempt(outcome: Outcome, now: datetime) -> SyncAttempt:
     )
 
 
+# What a recorded outcome writes on the participant's row, when its change_counter is still the claimed one.
+SYNCED_COLUMNS = ("salesforce_sent_hash", "salesforce_synced_counter", "salesforce_campaign_member_status",
+                  "salesforce_warnings")
+FAILED_COLUMNS = ("salesforce_error_code", "salesforce_error_message", "salesforce_warnings")
+SAME_EDIT = ("id", "change_counter")
+
+
 @transaction.atomic
 def outcomes_record(*, outcomes: Sequence[Outcome], counters: dict[int, int]) -> tuple[int, int]:
     """Write each participant's outcome; returns (synced, failed). A participant edited since it was
     claimed (its counter moved) keeps only the Ids and stays pending: the newer edit is sent next."""
     now = timezone.now()
-    synced = failed = 0
-    SyncAttempt.objects.bulk_create(
-        [_attempt(outcome, now) for outcome in outcomes if not outcome.plan.deferred]
-    )
-    for outcome in outcomes:
+    recorded = [outcome for outcome in outcomes if not outcome.plan.deferred]
+    SyncAttempt.objects.bulk_create([_attempt(outcome, now) for outcome in recorded])
+    known: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}  # by the columns set: one statement each
+    for outcome in recorded:
+        values = _known_ids(outcome)
+        if values:
+            known.setdefault(tuple(values), []).append((*values.values(), outcome.plan.participant_id))
+    for columns, rows in known.items():
+        _rows_update(columns, rows, where=("id",))
+    synced_rows, failed_rows = [], []
+    for outcome in recorded:
         plan = outcome.plan
-        if plan.deferred:
-            continue
-        pk = plan.participant_id
-        Participant.objects.filter(pk=pk).update(**_known_ids(outcome))
-        same_edit = Participant.objects.filter(pk=pk, change_counter=counters[pk])
-        warnings = [*plan.notes, *plan.warnings]
+        pk, warnings = plan.participant_id, [*plan.notes, *plan.warnings]
         if outcome.complete:
-            synced += same_edit.update(
-                salesforce_sync_state=SyncState.SYNCED,
-                salesforce_sync_date=now,
-                salesforce_sent_hash=plan.sent_hash,
-                salesforce_synced_counter=counters[pk],
-                salesforce_campaign_member_status=plan.member_status,
-                salesforce_error_code="",
-                salesforce_error_message="",
-                salesforce_warnings=warnings,
-            )
+            synced_rows.append((plan.sent_hash, counters[pk], plan.member_status, warnings, pk, counters[pk]))
         elif outcome.error_code:
-            failed += same_edit.update(
-                salesforce_sync_state=SyncState.FAILED,
-                salesforce_error_code=outcome.error_code[:80],
-                salesforce_error_message=outcome.error_message,
-                salesforce_warnings=warnings,
-            )
+            failed_rows.append((outcome.error_code[:80], outcome.error_message, warnings, pk, counters[pk]))
+    synced = _rows_update(SYNCED_COLUMNS, synced_rows, where=SAME_EDIT, same={
+        "salesforce_sync_state": SyncState.SYNCED, "salesforce_sync_date": now,
+        "salesforce_error_code": "", "salesforce_error_message": "",
+    })
+    failed = _rows_update(FAILED_COLUMNS, failed_rows, where=SAME_EDIT,
+                          same={"salesforce_sync_state": SyncState.FAILED})
     return synced, failed
+
+
+def _rows_update(columns: Sequence[str], rows: Sequence[Sequence[Any]], *, where: Sequence[str],
+                 same: dict[str, Any] | None = None) -> int:
+    """Participant rows changed by one prepared UPDATE run once per row (executemany); returns how many
+    rows matched. Each row gives the values of `columns`, then those `where` must equal; `same` sets the
+    values every row takes. The ORM would compile an UPDATE per participant (a quarter of a second per
+    batch of 1,000) and bulk_update's CASE per column is slower still; this costs a few milliseconds, and
+    the database still checks each row's condition (its change_counter) as it writes, as the conditional
+    update did."""
+    if not rows:
+        return 0
+    same = same or {}
+    fields = [Participant._meta.get_field(name) for name in (*columns, *where)]
+    shared = [Participant._meta.get_field(name) for name in same]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in [*shared, *fields[: len(columns)]])
+    conditions = " AND ".join(f"{quote(f.column)} = %s" for f in fields[len(columns) :])
+    sql = f"UPDATE {quote(Participant._meta.db_table)} SET {assignments} WHERE {conditions}"
+    prefix = _db_values(shared, same.values())  # adapted once
+    params = [[*prefix, *_db_values(fields, row)] for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+        return cursor.rowcount
+
+
+def _db_values(fields: Sequence[Field], values: Iterable[Any]) -> list[Any]:
+    return [f.get_db_prep_save(value, connection) for f, value in zip(fields, values, strict=True)]
 
 
 def rows_hold(*, event: Event, code: str, message: str) -> None:
