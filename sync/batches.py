@@ -190,8 +190,8 @@ def _rows_update(columns: Sequence[str], rows: Sequence[Sequence[Any]], *, where
     if not rows:
         return 0
     same = same or {}
-    fields = [Participant._meta.get_field(name) for name in (*columns, *where)]
-    shared = [Participant._meta.get_field(name) for name in same]
+    fields = _concrete_fields((*columns, *where))
+    shared = _concrete_fields(same)
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(f.column)} = %s" for f in [*shared, *fields[: len(columns)]])
     conditions = " AND ".join(f"{quote(f.column)} = %s" for f in fields[len(columns) :])
@@ -201,6 +201,11 @@ def _rows_update(columns: Sequence[str], rows: Sequence[Sequence[Any]], *, where
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
         return cursor.rowcount
+
+
+def _concrete_fields(names: Iterable[str]) -> list[Field]:
+    found = [Participant._meta.get_field(name) for name in names]
+    return [f for f in found if isinstance(f, Field)]  # columns of the table: no relation's reverse side
 
 
 def _db_values(fields: Sequence[Field], values: Iterable[Any]) -> list[Any]:
