@@ -67,7 +67,14 @@ def triggers_ensure(*, using: str, **_: Any) -> None:
         return  # migrated backwards past the counts
     if set(TRIGGERS) <= _installed_triggers(connection):
         return
-    with transaction.atomic(using=using), connection.cursor() as cursor:
+    triggers_install(connection)
+
+
+def triggers_install(connection: BaseDatabaseWrapper) -> None:
+    """(Re)create the triggers and recount every event from its rows: migration 0009 and triggers_ensure."""
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         for statement in _sqlite_triggers() if connection.vendor == "sqlite" else _postgresql_triggers():
             cursor.execute(statement)
         # Under the triggers' lock (PostgreSQL's CREATE TRIGGER blocks writes to the table until commit;
@@ -80,6 +87,19 @@ def triggers_ensure(*, using: str, **_: Any) -> None:
                    SUM(CASE WHEN salesforce_sync_state = '{FAILED}' THEN 1 ELSE 0 END)
             FROM events_participant GROUP BY event_id"""
         )
+
+
+def triggers_drop(connection: BaseDatabaseWrapper) -> None:
+    """Remove the triggers (migration 0009 reversed): once the counts table is gone, a trigger left behind
+    would make every participant write fail with "no such table"."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for name in TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        elif connection.vendor == "postgresql":
+            for name, table in zip(TRIGGERS, ["events_participant"] * 3 + ["events_event"], strict=True):
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            cursor.execute("DROP FUNCTION IF EXISTS participant_counts_track(), participant_counts_forget()")
 
 
 def _installed_triggers(connection: BaseDatabaseWrapper) -> set[str]:

@@ -4,6 +4,19 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def triggers_install(apps, schema_editor):
+    from events.counts import triggers_install
+
+    triggers_install(schema_editor.connection)
+
+
+def triggers_drop(apps, schema_editor):
+    """First step backwards: no trigger may outlive the counts table it writes to."""
+    from events.counts import triggers_drop
+
+    triggers_drop(schema_editor.connection)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("events", "0008_grid_sync_date_index_with_name"),
@@ -41,4 +54,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.RunPython(triggers_install, triggers_drop),
     ]
