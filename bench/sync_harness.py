@@ -34,12 +34,14 @@ class PeakMemory:
         self._thread.start()
 
     def _sample(self) -> None:
-        while not self._stop.wait(0.2):
+        while True:  # a first sample at once: a live run can be over before 0.2 s
             try:
                 sizes = [p.memory_info().rss for p in (self.process, *self.process.children(recursive=True))]
+                self.largest, self.tree = max(self.largest, *sizes), max(self.tree, sum(sizes))
             except psutil.Error:
-                continue  # a child came or went between the listing and the reading
-            self.largest, self.tree = max(self.largest, *sizes), max(self.tree, sum(sizes))
+                pass  # a child came or went between the listing and the reading
+            if self._stop.wait(0.2):
+                return
 
     def stop(self) -> dict[str, float]:
         self._stop.set()
