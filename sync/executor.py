@@ -273,11 +273,11 @@ class BatchExecutor:
     def _resolved(self, outcome: Outcome, answer: dict[str, Any]) -> None:
         """The single-record create of a person a duplicate rule refused in a Collections result: its error
         answer names the matched record (`duplicateResut`) and the rule."""
-        body = answer.get("body")
-        if int(answer.get("httpStatusCode") or 500) < 300 and isinstance(body, dict) and body.get("id"):
+        body, status = answer.get("body"), int(answer.get("httpStatusCode") or 500)
+        if status < 300 and isinstance(body, dict) and body.get("id"):
             self._person_created(outcome, body["id"])  # the match went away meanwhile
             return
-        error = record_error(body)
+        error = record_error(body, status=status)  # a 5xx is retried, as in a Collections subrequest
         duplicate = error.kind is RecordErrorKind.DUPLICATE_RULE
         found = duplicate_id(error) if duplicate else ""
         if found and not self.setup.create_duplicates:
