@@ -8,8 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.conf import settings
-
 from connector.describe import describe_compact
 from connector.models import SalesforceSetup
 from connector.salesforce.client import SalesforceClient
@@ -26,13 +24,6 @@ def describes_fetch(
         guard()
         described[name] = describe_compact(client.describe(name))
     return described
-
-
-def describe_subrequest(name: str) -> dict[str, str]:
-    """The describe of one object as a Composite subrequest (referenceId `describe<Name>`), for a caller
-    that packs it with other reads (CHECK SETUP): the same resource describes_fetch calls."""
-    url = f"/services/data/v{settings.SALESFORCE_API_VERSION}/sobjects/{name}/describe/"
-    return {"method": "GET", "url": url, "referenceId": f"describe{name}"}
 
 
 def describe_cache_complete(

@@ -9,19 +9,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
-from django.conf import settings
 from django.utils import timezone
 
 from connector.campaigns import campaign_soql, statuses_from, statuses_soql
 from connector.connection_client import client_for_connection
 from connector.describe import describe_compact, required_on_create
-from connector.describe_cache import describe_subrequest
 from connector.mapped_objects import LEAD, MAPPED_OBJECT_NAMES, MAPPED_OBJECTS
 from connector.models import SalesforceSetup
 from connector.salesforce.client import SalesforceClient
 from connector.salesforce.errors import RequestRefused, SalesforceError, from_status
+from connector.salesforce.subrequests import describe_subrequest, query_subrequest
 from connector.selectors import estimated_api_calls
 from connector.services import connection_get_or_create, mappings_validate, setup_get_or_create
 from events.models import Event
@@ -50,11 +48,8 @@ def _fetch(client: SalesforceClient, setup: SalesforceSetup) -> dict[str, dict[s
     Answers by reference; a refused one raises only when its check reads it."""
     subrequests = [describe_subrequest(name) for name in MAPPED_OBJECT_NAMES]
     if setup.campaign_id:
-        base = f"/services/data/v{settings.SALESFORCE_API_VERSION}"
-        for reference, soql in (("campaign", campaign_soql(setup.campaign_id)),
-                                ("statuses", statuses_soql(setup.campaign_id))):
-            subrequests.append({"method": "GET", "url": f"{base}/query/?q={quote(soql, safe='')}",
-                                "referenceId": reference})
+        subrequests += [query_subrequest(campaign_soql(setup.campaign_id), "campaign"),
+                        query_subrequest(statuses_soql(setup.campaign_id), "statuses")]
     answers = client.composite(subrequests)
     return {str(answer.get("referenceId")): answer for answer in answers}
 

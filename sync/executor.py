@@ -36,6 +36,7 @@ from connector.salesforce.errors import (
     record_error,
     record_failure,
 )
+from connector.salesforce.subrequests import record_create_subrequest
 from sync import lookups, writes
 from sync.answers import chunks as _chunks
 from sync.answers import duplicate_id, object_of
@@ -140,9 +141,10 @@ class BatchExecutor:
             call, units = writes.take(units)
             resolving = unresolved[: COMPOSITE_SUBREQUESTS - len(call)]
             unresolved = unresolved[len(resolving):]
-            creates = [writes.record_create_subrequest(f"person{i}", o.plan.object_name,
-                                                       self._person(o, typed=False))
-                       for i, o in enumerate(resolving)]
+            creates = [
+                record_create_subrequest(f"person{i}", o.plan.object_name, self._person(o, typed=False))
+                for i, o in enumerate(resolving)
+            ]
             self.guard()
             answers = writes.send(self.client, call, records=creates,
                                   allow_duplicates=self.setup.create_duplicates)

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import quote
-
-from django.conf import settings
 
 from connector.salesforce.client import SalesforceClient, format_soql
 from connector.salesforce.errors import from_status
+from connector.salesforce.subrequests import query_subrequest
 from sync.answers import object_of
 from sync.planner import CONTACT, LEAD, Lookup, SalesforceMember, SalesforcePerson, email_key
 
@@ -44,12 +42,6 @@ def any_of(**values: Sequence[str]) -> str:
     return f"({' OR '.join(parts)})" if parts else ""
 
 
-def _query_subrequest(soql: str, reference: str) -> dict[str, Any]:
-    resource = "queryAll" if reference.endswith(ALL_ROWS) else "query"
-    url = f"/services/data/v{settings.SALESFORCE_API_VERSION}/{resource}/?q={quote(soql, safe='')}"
-    return {"method": "GET", "url": url, "referenceId": reference}
-
-
 ALL_ROWS = ":all"  # a reference ending so is run as queryAll
 
 
@@ -58,7 +50,8 @@ def composite_queries(client: SalesforceClient, queries: dict[str, str]) -> dict
     page is followed by its nextRecordsUrl (a short locator path) in a further Composite, never by the
     query again as a plain GET: 200 long emails do not fit in a URL."""
     results: dict[str, list[dict[str, Any]]] = {reference: [] for reference in queries}
-    subrequests = [_query_subrequest(soql, reference) for reference, soql in queries.items()]
+    subrequests = [query_subrequest(soql, reference, all_rows=reference.endswith(ALL_ROWS))
+                   for reference, soql in queries.items()]
     while subrequests:
         answers = client.composite(subrequests)
         subrequests = []

@@ -17,8 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
-
+from connector.salesforce.subrequests import api_path
 from sync.outcome import Outcome
 
 if TYPE_CHECKING:
@@ -35,14 +34,7 @@ MEMBERS_UPDATE = "members_update"
 
 
 def collections_url() -> str:
-    return f"/services/data/v{settings.SALESFORCE_API_VERSION}/composite/sobjects"
-
-
-def record_create_subrequest(reference: str, object_name: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """A single-record create inside a Composite: its error answer carries the duplicate rule's
-    `duplicateResut` with the matched records, which a Collections result leaves out."""
-    url = f"/services/data/v{settings.SALESFORCE_API_VERSION}/sobjects/{object_name}/"
-    return {"method": "POST", "url": url, "referenceId": reference, "body": fields}
+    return api_path("composite/sobjects")
 
 
 @dataclass
