@@ -138,7 +138,7 @@ class BatchExecutor:
                 joins += 1
             if not units and not unresolved:
                 break
-            call, units = writes.take(units)
+            call, units, split = writes.take(units)
             resolving = unresolved[: COMPOSITE_SUBREQUESTS - len(call)]
             unresolved = unresolved[len(resolving):]
             creates = [
@@ -150,6 +150,8 @@ class BatchExecutor:
                                   allow_duplicates=self.setup.create_duplicates)
             for request in call:  # applied call by call: a later failing call keeps these Ids
                 self._apply(request, unresolved, unjoined, already)
+            if split is not None:  # the memberships of a people create sent alone: by Id, next call
+                unjoined.extend(split.outcomes)
             for i, outcome in enumerate(resolving):
                 self._resolved(outcome, answers.get(f"person{i}") or {})
         return already

@@ -2,14 +2,16 @@
 
 A Composite counts as one API call whatever it carries, and takes Collections subrequests since v43: so
 creating the new people, updating the known ones and writing every membership costs one call per 1,000
-records (400 new people with their memberships).
+records (500 new people with their memberships).
 The memberships of people created in the same call name them by reference into the create's result list,
 `"LeadId": "@{newPeople0[3].id}"`; when that create failed the reference has no value and Salesforce halts
 that whole subrequest (400 PROCESSING_HALTED), which the executor repairs with one more call.
 
 Salesforce allows 25 subrequests per Composite, at most 5 of them queries or sObject Collections: every
-subrequest here is a Collections one, so a Composite holds at most 5, and a people create always travels
-with the memberships that refer to it (a reference only reaches a subrequest of the same Composite)."""
+subrequest here is a Collections one, so a Composite holds at most 5. A people create travels with the
+memberships that refer to it (a reference only reaches a subrequest of the same Composite), except in a
+call's fifth place: a create sent there alone has its memberships follow in the next call, by the Ids it
+answered."""
 
 from __future__ import annotations
 
@@ -63,18 +65,26 @@ class WriteRequest:
 
 
 def pack(units: list[list[WriteRequest]]) -> list[list[WriteRequest]]:
-    """Group subrequests into as few Composite calls of at most COMPOSITE_COLLECTIONS as first fit finds,
-    never splitting a unit (a people create and the memberships referring to it, in that order): a single
-    subrequest fills the place two creates with their memberships leave in an earlier call."""
+    """The Composite calls of a batch whose creates all succeed: `take` call after call, the memberships it
+    split off going in a later call, as the executor sends them."""
     calls: list[list[WriteRequest]] = []
     while units:
-        call, units = take(units)
+        call, units, split = take(units)
         calls.append(call)
+        if split is not None:
+            units.append([WriteRequest(f"joins{len(calls)}", MEMBERS_CREATE, split.outcomes, [])])
     return calls
 
 
-def take(units: list[list[WriteRequest]]) -> tuple[list[WriteRequest], list[list[WriteRequest]]]:
-    """The first Composite call of `pack` (first fit, in order), and the units left for later calls."""
+def take(
+    units: list[list[WriteRequest]],
+) -> tuple[list[WriteRequest], list[list[WriteRequest]], WriteRequest | None]:
+    """The next Composite call: whole units, first fit, in order, never splitting a unit (a people create
+    and the memberships referring to it, in that order), so a single subrequest fills the place two creates
+    with their memberships leave. Room still left takes the people create of a unit that does not fit
+    whole: its memberships subrequest (returned third, unsent) goes in a later call, by the Ids the create
+    answered, since a reference only reaches a subrequest of the same Composite. So 1,000 new people and
+    their memberships take 2 calls, not 3."""
     call: list[WriteRequest] = []
     left: list[list[WriteRequest]] = []
     for unit in units:
@@ -82,7 +92,13 @@ def take(units: list[list[WriteRequest]]) -> tuple[list[WriteRequest], list[list
             call.extend(unit)
         else:
             left.append(unit)
-    return call, left
+    for unit in left:
+        pair = [r.kind for r in unit] == [PEOPLE_CREATE, NEW_MEMBERS_CREATE]
+        if pair and len(call) < COMPOSITE_COLLECTIONS:
+            call.append(unit[0])
+            left.remove(unit)
+            return call, left, unit[1]
+    return call, left, None
 
 
 def send(client: SalesforceClient, call: list[WriteRequest], *, records: Sequence[dict[str, Any]] = (),

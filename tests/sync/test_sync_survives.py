@@ -72,9 +72,9 @@ def test_daily_limit_exceeded_stops_the_run_at_once_and_it_resumes_by_itself(
     connected_event, salesforce_emulator, sync_worker
 ):
     event = connected_event
-    # 3 describes, one batch of 1,000 (a look-up, 3 write Composites), the second batch's look-up, then the
+    # 3 describes, one batch of 1,000 (a look-up, 2 write Composites), the second batch's look-up, then the
     # limit before its writes
-    salesforce_emulator.set_faults(daily_api_limit=8)
+    salesforce_emulator.set_faults(daily_api_limit=7)
     add_participants(event, 2000)
     force_sync_start(event=event)
     wait_until(lambda: EventSync.objects.filter(event=event, paused_until__isnull=False).exists(),
