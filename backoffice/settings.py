@@ -248,6 +248,9 @@ SYNC_HISTORY_DAYS = env.int("SYNC_HISTORY_DAYS", default=30)
 # running flush (sync.locks.LeaseKeeper) however long its Salesforce calls take: a worker that dies frees its
 # org and event this long after, and the next sweep starts the event again.
 SYNC_LOCK_TTL_SECONDS = env.float("SYNC_LOCK_TTL_SECONDS", default=15.0)
+# A flush task sends batch after batch for up to this long, then hands the event's chain to a new task, so
+# that other events' flushes queued behind it get a worker.
+SYNC_FLUSH_SECONDS = env.float("SYNC_FLUSH_SECONDS", default=5.0)
 # A batch that failed transiently (5xx, timeouts, locked rows) is retried after BASE, 2×BASE, 4×BASE… seconds
 # (halved at random for jitter), at most RETRY_MAX apart, for as long as it keeps failing.
 SYNC_RETRY_BASE_SECONDS = env.float("SYNC_RETRY_BASE_SECONDS", default=2.0)

@@ -8,6 +8,7 @@ it (nothing pending, or waiting for the organizer)."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -78,7 +79,11 @@ def _wait_seconds(event: Event) -> float:
     return max((m - now).total_seconds() for m in moments) if moments else 0.0
 
 
-def flush_one_batch(*, event_id: int, task_id: str) -> None:
+def flush_batches(*, event_id: int, task_id: str) -> None:
+    """Batch after batch while the event has pending participants and nothing stops it, for up to
+    SYNC_FLUSH_SECONDS; then the chain goes on in a new task (another event's flush gets the worker). Each
+    batch passes every check again (pause, halt, setup, the org lock) as a new task would: the loop only
+    saves the hop through the broker, a tenth of a second per batch of 1,000."""
     event = Event.objects.filter(pk=event_id).first()
     if event is None:
         logger.info("Flush of event %s skipped: the event no longer exists", event_id)
@@ -88,9 +93,12 @@ def flush_one_batch(*, event_id: int, task_id: str) -> None:
         logger.info("Flush %s of event %s stops: another flush of the event is queued or running", task_id,
                     event_id)
         return
+    deadline = time.monotonic() + settings.SYNC_FLUSH_SECONDS
     try:
         with flush_claim_keeper(event_id=event_id, task_id=task_id):
             step = _flush(event=event, task_id=task_id)
+            while step.countdown == 0 and time.monotonic() < deadline:
+                step = _flush(event=event, task_id=task_id)
     except BaseException:
         flush_release(event_id=event_id, task_id=task_id)  # the sweep starts the chain again
         raise

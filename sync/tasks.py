@@ -5,7 +5,7 @@ by name, `sync.scheduling`)."""
 
 from celery import shared_task
 
-from sync.flush import flush_one_batch
+from sync.flush import flush_batches
 from sync.scheduling import FLUSH_TASK
 from sync.services import events_sweep
 
@@ -15,8 +15,8 @@ from sync.services import events_sweep
 # event's backoff (sync.services.event_backoff), which the sweep respects too.
 @shared_task(name=FLUSH_TASK, bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def flush_event(self, event_id: int) -> None:
-    """Send one batch of the event's pending participants to Salesforce (and re-enqueue while more wait)."""
-    flush_one_batch(event_id=event_id, task_id=self.request.id)
+    """Send the event's pending participants to Salesforce, batch after batch (re-enqueued while more wait)."""
+    flush_batches(event_id=event_id, task_id=self.request.id)
 
 
 @shared_task(ignore_result=True)
