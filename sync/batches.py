@@ -42,15 +42,16 @@ CLAIMED_COLUMNS = (
 )
 
 
-def batch_claim(*, event: Event, size: int = BATCH_SIZE) -> Claimed:
-    """Up to `size` pending participants, with the change counter each had. Called under the org lock,
-    which the flush keeps (extended before every call, LockLost otherwise) until it has recorded the
-    outcomes, so no other flush holds them; the counter decides at the end what may be marked synced."""
-    rows = list(
-        event.participants.filter(salesforce_sync_state=SyncState.PENDING)
-        .order_by("id")
-        .values(*CLAIMED_COLUMNS)[:size]
-    )
+def batch_claim(*, event: Event, size: int = BATCH_SIZE, exclude: Iterable[int] = ()) -> Claimed:
+    """Up to `size` pending participants, with the change counter each had; not those of `exclude` (the
+    batch in flight, not yet recorded). Called under the org lock, which the flush keeps (extended before
+    every call, LockLost otherwise) until it has recorded the outcomes, so no other flush holds them; the
+    counter decides at the end what may be marked synced."""
+    pending = event.participants.filter(salesforce_sync_state=SyncState.PENDING)
+    excluded = list(exclude)
+    if excluded:
+        pending = pending.exclude(id__in=excluded)
+    rows = list(pending.order_by("id").values(*CLAIMED_COLUMNS)[:size])
     return Claimed([participant_input(r) for r in rows], {r["id"]: r["change_counter"] for r in rows})
 
 
@@ -147,7 +148,8 @@ def _attempts_insert(outcomes: Sequence[Outcome], now: datetime) -> None:
         return
     quote = connection.ops.quote_name
     table = quote(SyncAttempt._meta.db_table)
-    columns = ", ".join(quote(SyncAttempt._meta.get_field(name).column) for name in ATTEMPT_COLUMNS)
+    fields = [SyncAttempt._meta.get_field(name) for name in ATTEMPT_COLUMNS]
+    columns = ", ".join(quote(f.column) for f in fields if isinstance(f, Field))
     marks = ", ".join(["%s"] * len(ATTEMPT_COLUMNS))
     at = SyncAttempt._meta.get_field("at").get_db_prep_save(now, connection)
     with connection.cursor() as cursor:

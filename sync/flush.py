@@ -10,13 +10,16 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
+from django import db
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
 from connector.connection_client import client_for_connection
+from connector.salesforce.client import SalesforceClient
 from connector.salesforce.errors import (
     ApiLimitExceeded,
     AuthorizationRevoked,
@@ -81,9 +84,8 @@ def _wait_seconds(event: Event) -> float:
 
 def flush_batches(*, event_id: int, task_id: str) -> None:
     """Batch after batch while the event has pending participants and nothing stops it, for up to
-    SYNC_FLUSH_SECONDS; then the chain goes on in a new task (another event's flush gets the worker). Each
-    batch passes every check again (pause, halt, setup, the org lock) as a new task would: the loop only
-    saves the hop through the broker, a tenth of a second per batch of 1,000."""
+    SYNC_FLUSH_SECONDS (`_flush_locked`); then the chain goes on in a new task, so that other events'
+    flushes get the worker."""
     event = Event.objects.filter(pk=event_id).first()
     if event is None:
         logger.info("Flush of event %s skipped: the event no longer exists", event_id)
@@ -93,12 +95,9 @@ def flush_batches(*, event_id: int, task_id: str) -> None:
         logger.info("Flush %s of event %s stops: another flush of the event is queued or running", task_id,
                     event_id)
         return
-    deadline = time.monotonic() + settings.SYNC_FLUSH_SECONDS
     try:
         with flush_claim_keeper(event_id=event_id, task_id=task_id):
             step = _flush(event=event, task_id=task_id)
-            while step.countdown == 0 and time.monotonic() < deadline:
-                step = _flush(event=event, task_id=task_id)
     except BaseException:
         flush_release(event_id=event_id, task_id=task_id)  # the sweep starts the chain again
         raise
@@ -136,65 +135,133 @@ def _flush(*, event: Event, task_id: str) -> Next:
         return Next(LOCK_BUSY_RETRY_SECONDS)
     try:
         with OrgLockKeeper(org_key=org_key, token=task_id) as keeper:
-            return _flush_locked(event=event, connection=connection, setup=setup_for_event(event),
-                                 keeper=keeper)
+            return _flush_locked(event=event, keeper=keeper)
     finally:
         org_lock_release(org_key=org_key, token=task_id)
 
 
-def _flush_locked(*, event: Event, connection, setup, keeper: OrgLockKeeper) -> Next:
+@dataclass
+class Sent:
+    """A batch sent by the calls thread: its executor (the outcomes so far), or what stopped it."""
+
+    claimed: batches.Claimed
+    client: SalesforceClient | None
+    executor: BatchExecutor | None  # None: stopped before the first call
+    error: Exception | None = None
+
+
+def _flush_locked(*, event: Event, keeper: OrgLockKeeper) -> Next:
+    """Batches back to back under the org lock, for up to SYNC_FLUSH_SECONDS, as a pipeline of two threads:
+    while one batch's Salesforce calls are in flight (the calls thread: look-up, plan, writes), this thread
+    records the batch before it and claims the one after (the database). Salesforce still sees the batches
+    one after another, each look-up after the previous batch's writes, as a flush per batch would; only the
+    bookkeeping moves out of the way, about a fifth of a batch's time.
+
+    Between batches every check of a new flush is made again (halt, setup, connection, API usage before each
+    call); the first error, a locked row or the end of the time ends the loop, and the chain goes on."""
     EventSync.objects.update_or_create(event=event, defaults={"last_flush_at": timezone.now()})
-    claimed = batches.batch_claim(event=event)
-    if not claimed.participants:
-        services.runs_finish(event=event)
-        return Next(recheck=True)
-    run = services.run_for_flush(event=event, pending=batches.pending_count(event=event))
-    client = None
-    executor = None
+    deadline = time.monotonic() + settings.SYNC_FLUSH_SECONDS
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"salesforce-calls-{event.pk}") as calls:
+        claimed = batches.batch_claim(event=event)
+        sending = _send(calls, event=event, keeper=keeper, claimed=claimed)
+        if sending is None:
+            return _idle(event)
+        following = batches.batch_claim(event=event, exclude=claimed.counters)
+        while True:
+            sent = sending.result()
+            run = services.run_for_flush(event=event, pending=batches.pending_count(event=event))
+            _count(run, sent.executor.stats if sent.executor else BatchStats(), sent.client)
+            if sent.error is not None or sent.executor is None:
+                return _stopped(sent, event=event)
+            outcomes = sent.executor.outcomes
+            retry = any(o.retry for o in outcomes)
+            in_time = time.monotonic() < deadline
+            sending = None if retry or not in_time else _send(calls, event=event, keeper=keeper,
+                                                                 claimed=following)
+            synced, failed = batches.outcomes_record(outcomes=outcomes, counters=sent.claimed.counters)
+            SyncRun.objects.filter(pk=run.pk).update(processed=F("processed") + synced + failed, note="")
+            if retry:
+                return Next(services.event_backoff(event=event, reason="UNABLE_TO_LOCK_ROW on some records"))
+            services.event_backoff_clear(event=event)
+            if sending is None:
+                return _idle(event) if not batches.pending_count(event=event) else Next(0)
+            following = batches.batch_claim(event=event, exclude=following.counters)
+
+
+def _send(calls: ThreadPoolExecutor, *, event: Event, keeper: OrgLockKeeper,
+          claimed: batches.Claimed) -> Future[Sent] | None:
+    """Start a batch in the calls thread; None when there is nothing to send or the event must not send
+    (halted, its setup no longer valid, disconnected: the next flush says why). The client and the
+    planner's setup are read here, from the database, as a new flush would."""
+    if not claimed.participants or selectors.event_halt(event=event) or not setup_is_valid(event)[0]:
+        return None
+    connection, setup = connection_for_event(event), setup_for_event(event)
+    if connection is None or setup is None:
+        return None
     try:
         client = client_for_connection(connection)
         guard = flush_guard(client=client, keeper=keeper)
         planner_setup = batches.planner_setup(event=event, setup=setup, client=client, guard=guard)
-        executor = BatchExecutor(client=client, setup=planner_setup, guard=guard)
-        outcomes = executor.run(claimed.participants)
+    except (SalesforceError, LockLost) as exc:  # a describe the cache lacked failed: stopped as a batch
+        done: Future[Sent] = Future()
+        done.set_result(Sent(claimed, None, None, exc))
+        return done
+    executor = BatchExecutor(client=client, setup=planner_setup, guard=guard)
+    return calls.submit(_run, Sent(claimed, client, executor), keeper)
+
+
+def _run(sent: Sent, keeper: OrgLockKeeper) -> Sent:
+    """The calls thread: one batch against Salesforce. Its database connection (a token refresh writes the
+    new tokens) is closed when the batch ends."""
+    assert sent.executor is not None
+    try:
+        sent.executor.run(sent.claimed.participants)
         keeper.check()  # still ours: no other flush took these rows while the last call was in flight
-    except LockLost:
+    except Exception as exc:
+        sent.error = exc
+    finally:
+        db.connections.close_all()
+    return sent
+
+
+def _idle(event: Event) -> Next:
+    if batches.pending_count(event=event):
+        return Next(0)  # what is left waits on a halt or a setup the next flush reports
+    services.runs_finish(event=event)
+    return Next(recheck=True)
+
+
+def _stopped(sent: Sent, *, event: Event) -> Next:
+    """What a batch's error means for the event (the client's error taxonomy decides)."""
+    exc, executor, claimed = sent.error, sent.executor, sent.claimed
+    if isinstance(exc, LockLost):
         # The lock expired during a call and another flush may hold these rows now: record nothing, they
         # stay pending; that flush (or ours, later) looks them up again before writing.
         logger.warning("Flush of event %s lost the lock of its org: nothing recorded", event.pk)
         return Next(LOCK_BUSY_RETRY_SECONDS)
-    except ApiLimitExceeded as exc:
+    if isinstance(exc, ApiLimitExceeded):
         _keep_partial(executor, claimed)
         delay = services.event_pause(event=event, reason=exc.message or exc.code)
         logger.warning("Sync of event %s paused for %s: %s", event.pk, delay, exc.code)
         return Next(delay.total_seconds() + 1)
-    except AuthorizationRevoked as exc:
+    if isinstance(exc, AuthorizationRevoked):
         _keep_partial(executor, claimed)
         logger.warning("Sync of event %s waits for a new Salesforce login: %s", event.pk, exc.code)
         services.runs_note(event=event, note="Waiting: the Salesforce connection needs a new login.")
         return Next()
-    except (TransientError, SessionExpired) as exc:
+    if isinstance(exc, TransientError | SessionExpired):
         _keep_partial(executor, claimed)  # the rows stay pending; the same batch is tried after the backoff
         return Next(services.event_backoff(event=event, reason=exc.code))
-    except StatusGone as exc:
+    if isinstance(exc, StatusGone):
         services.event_halt(event=event, reason=exc.message, refused=False)
         batches.rows_hold(event=event, code=exc.code, message=exc.message)
         return Next()
-    except SalesforceError as exc:
+    if isinstance(exc, SalesforceError):
         _keep_partial(executor, claimed)
         services.event_halt(event=event, reason=f"{exc.code}: {exc.message}" if exc.message else exc.code)
         return Next()
-    finally:
-        _count(run, executor.stats if executor else BatchStats(), client)
-    synced, failed = batches.outcomes_record(outcomes=outcomes, counters=claimed.counters)
-    SyncRun.objects.filter(pk=run.pk).update(processed=F("processed") + synced + failed, note="")
-    if any(o.retry for o in outcomes):
-        return Next(services.event_backoff(event=event, reason="UNABLE_TO_LOCK_ROW on some records"))
-    services.event_backoff_clear(event=event)
-    if not batches.pending_count(event=event):
-        services.runs_finish(event=event)
-        return Next(recheck=True)
-    return Next(0)  # rows edited while in flight stay pending and go in the next batch, with their newer data
+    assert exc is not None
+    raise exc  # a bug, not an answer of Salesforce's: the task fails, and the sweep starts the chain again
 
 
 def _keep_partial(executor: BatchExecutor | None, claimed: batches.Claimed) -> None:
@@ -206,7 +273,7 @@ def _keep_partial(executor: BatchExecutor | None, claimed: batches.Claimed) -> N
     batches.outcomes_record(outcomes=executor.outcomes, counters=claimed.counters)
 
 
-def _count(run: SyncRun, stats: BatchStats, client) -> None:
+def _count(run: SyncRun, stats: BatchStats, client: SalesforceClient | None) -> None:
     usage = client.api_usage if client else None
     SyncRun.objects.filter(pk=run.pk).update(
         created_leads=F("created_leads") + stats.created_leads,

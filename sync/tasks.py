@@ -15,7 +15,7 @@ from sync.services import events_sweep
 # event's backoff (sync.services.event_backoff), which the sweep respects too.
 @shared_task(name=FLUSH_TASK, bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def flush_event(self, event_id: int) -> None:
-    """Send the event's pending participants to Salesforce, batch after batch (re-enqueued while more wait)."""
+    """Send the event's pending participants to Salesforce, batch after batch (re-enqueued after a while)."""
     flush_batches(event_id=event_id, task_id=self.request.id)
 
 
