@@ -34,12 +34,19 @@ class PeakMemory:
         self._thread.start()
 
     def _sample(self) -> None:
+        # Listing the children reads every process of the machine: done once a second, not at each sample,
+        # since this thread shares the interpreter with the emulator it would slow down.
+        processes: list[psutil.Process] = []
+        listed = 0.0
         while True:  # a first sample at once: a live run can be over before 0.2 s
             try:
-                sizes = [p.memory_info().rss for p in (self.process, *self.process.children(recursive=True))]
+                if time.monotonic() - listed >= 1.0:
+                    processes = [self.process, *self.process.children(recursive=True)]
+                    listed = time.monotonic()
+                sizes = [p.memory_info().rss for p in processes]
                 self.largest, self.tree = max(self.largest, *sizes), max(self.tree, sum(sizes))
             except psutil.Error:
-                pass  # a child came or went between the listing and the reading
+                listed = 0.0  # a child came or went between the listing and the reading
             if self._stop.wait(0.2):
                 return
 
