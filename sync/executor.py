@@ -46,6 +46,8 @@ from sync.planner import (
     INVALID_VALUE,
     LEAD,
     MEMBER,
+    InFlight,
+    Lookup,
     ParticipantIn,
     PlannerSetup,
     plan_batch,
@@ -93,18 +95,25 @@ class BatchExecutor:
     stats: BatchStats = field(default_factory=BatchStats)
     outcomes: list[Outcome] = field(default_factory=list)
 
-    def run(self, participants: Sequence[ParticipantIn]) -> list[Outcome]:
+    def look_up(self, participants: Sequence[ParticipantIn]) -> Lookup:
         self.guard()
-        lookup = lookups.people_lookup(
+        return lookups.people_lookup(
             self.client,
             emails=[p.email for p in participants],
             campaign_id=self.setup.campaign_id,
             linked_ids=[p.salesforce_id for p in participants if p.salesforce_id],
         )
+
+    def run(self, participants: Sequence[ParticipantIn], lookup: Lookup | None = None, *,
+            busy: InFlight | None = None) -> list[Outcome]:
+        """The batch's writes after its look-up (`lookup`, made ahead while `busy`'s writes ran, or made
+        now)."""
+        if lookup is None:
+            lookup = self.look_up(participants)
         gone = statuses_gone(self.setup, lookup)
         if gone:
             raise StatusGone(gone)
-        plans = plan_batch(participants=participants, setup=self.setup, lookup=lookup)
+        plans = plan_batch(participants=participants, setup=self.setup, lookup=lookup, busy=busy)
         self.outcomes = [
             Outcome(plan, INVALID_VALUE, plan.refused) if plan.refused else Outcome(plan) for plan in plans
         ]

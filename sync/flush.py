@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django import db
 from django.conf import settings
@@ -42,6 +42,7 @@ from sync.locks import (
     org_lock_release,
 )
 from sync.models import EventSync, SyncRun
+from sync.planner import InFlight, Lookup, ParticipantIn, email_key
 from sync.scheduling import flush_enqueue
 
 logger = logging.getLogger(__name__)
@@ -141,32 +142,42 @@ def _flush(*, event: Event, task_id: str) -> Next:
 
 
 @dataclass
-class Sent:
-    """A batch sent by the calls thread: its executor (the outcomes so far), or what stopped it."""
+class Batch:
+    """A claimed batch on its way through the pipeline: its client and executor, its look-up running
+    ahead in the calls pool, the batch in flight beside it (or None), and what stopped it."""
 
     claimed: batches.Claimed
-    client: SalesforceClient | None
-    executor: BatchExecutor | None  # None: stopped before the first call
+    client: SalesforceClient | None = None
+    executor: BatchExecutor | None = None  # None: stopped before its first call
+    lookup: Future[Lookup] | None = None
+    beside: InFlight | None = None
     error: Exception | None = None
+
+    def in_flight(self) -> InFlight:
+        return InFlight(frozenset(email_key(p.email) for p in self.claimed.participants))
 
 
 def _flush_locked(*, event: Event, keeper: OrgLockKeeper) -> Next:
-    """Batches back to back under the org lock, for up to SYNC_FLUSH_SECONDS, as a pipeline of two threads:
-    while one batch's Salesforce calls are in flight (the calls thread: look-up, plan, writes), this thread
-    records the batch before it and claims the one after (the database). Salesforce still sees the batches
-    one after another, each look-up after the previous batch's writes, as a flush per batch would; only the
-    bookkeeping moves out of the way, about a fifth of a batch's time.
+    """Batches back to back under the org lock, for up to SYNC_FLUSH_SECONDS, as a pipeline: while one
+    batch's writes are in flight (the calls pool), the next batch's look-up runs beside them (the calls
+    pool's second thread), and this thread records the batch before and claims the batch after (the
+    database). The writes stay one batch after another, in order.
+
+    A look-up made while another batch wrote can be stale only about what that batch touched: its emails
+    and the people it wrote to or linked. The planner defers those participants (sync.planner.InFlight) to
+    a later batch, looked up again then.
 
     Between batches every check of a new flush is made again (halt, setup, connection, API usage before each
     call); the first error, a locked row or the end of the time ends the loop, and the chain goes on."""
     EventSync.objects.update_or_create(event=event, defaults={"last_flush_at": timezone.now()})
     deadline = time.monotonic() + settings.SYNC_FLUSH_SECONDS
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"salesforce-calls-{event.pk}") as calls:
-        claimed = batches.batch_claim(event=event)
-        sending = _send(calls, event=event, keeper=keeper, claimed=claimed)
-        if sending is None:
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix=f"salesforce-calls-{event.pk}") as calls:
+        batch = _start(calls, event=event, keeper=keeper, claimed=batches.batch_claim(event=event))
+        if batch is None:
             return _idle(event)
-        following = batches.batch_claim(event=event, exclude=claimed.counters)
+        sending = calls.submit(_send, batch, keeper, frozenset())
+        following = _start(calls, event=event, keeper=keeper, beside=batch.in_flight(),
+                           claimed=batches.batch_claim(event=event, exclude=batch.claimed.counters))
         while True:
             sent = sending.result()
             run = services.run_for_flush(event=event, pending=batches.pending_count(event=event))
@@ -175,53 +186,70 @@ def _flush_locked(*, event: Event, keeper: OrgLockKeeper) -> Next:
                 return _stopped(sent, event=event)
             outcomes = sent.executor.outcomes
             retry = any(o.retry for o in outcomes)
-            in_time = time.monotonic() < deadline
-            sending = None if retry or not in_time else _send(calls, event=event, keeper=keeper,
-                                                                 claimed=following)
+            go_on = following is not None and not retry
+            if go_on and following is not None:
+                written = frozenset(o.plan.person_id for o in outcomes if o.plan.person_id)
+                sending = calls.submit(_send, following, keeper, written)
             synced, failed = batches.outcomes_record(outcomes=outcomes, counters=sent.claimed.counters)
             SyncRun.objects.filter(pk=run.pk).update(processed=F("processed") + synced + failed, note="")
             if retry:
                 return Next(services.event_backoff(event=event, reason="UNABLE_TO_LOCK_ROW on some records"))
             services.event_backoff_clear(event=event)
-            if sending is None:
+            if not go_on or following is None:
                 return _idle(event) if not batches.pending_count(event=event) else Next(0)
-            following = batches.batch_claim(event=event, exclude=following.counters)
+            in_flight, following = following, None
+            if time.monotonic() < deadline:  # past it, the batch in flight is the last: no look-up wasted
+                claimed = batches.batch_claim(event=event, exclude=in_flight.claimed.counters)
+                following = _start(calls, event=event, keeper=keeper, beside=in_flight.in_flight(),
+                                   claimed=claimed)
 
 
-def _send(calls: ThreadPoolExecutor, *, event: Event, keeper: OrgLockKeeper,
-          claimed: batches.Claimed) -> Future[Sent] | None:
-    """Start a batch in the calls thread; None when there is nothing to send or the event must not send
-    (halted, its setup no longer valid, disconnected: the next flush says why). The client and the
-    planner's setup are read here, from the database, as a new flush would."""
+def _start(calls: ThreadPoolExecutor, *, event: Event, keeper: OrgLockKeeper, claimed: batches.Claimed,
+           beside: InFlight | None = None) -> Batch | None:
+    """Prepare a batch and start its look-up in the calls pool; None when there is nothing to send or the
+    event must not send (halted, its setup no longer valid, disconnected: the next flush says why). The
+    client and the planner's setup are read here, from the database, as a new flush would."""
     if not claimed.participants or selectors.event_halt(event=event) or not setup_is_valid(event)[0]:
         return None
     connection, setup = connection_for_event(event), setup_for_event(event)
     if connection is None or setup is None:
         return None
+    batch = Batch(claimed, beside=beside)
     try:
-        client = client_for_connection(connection)
-        guard = flush_guard(client=client, keeper=keeper)
-        planner_setup = batches.planner_setup(event=event, setup=setup, client=client, guard=guard)
+        batch.client = client_for_connection(connection)
+        guard = flush_guard(client=batch.client, keeper=keeper)
+        planner_setup = batches.planner_setup(event=event, setup=setup, client=batch.client, guard=guard)
     except (SalesforceError, LockLost) as exc:  # a describe the cache lacked failed: stopped as a batch
-        done: Future[Sent] = Future()
-        done.set_result(Sent(claimed, None, None, exc))
-        return done
-    executor = BatchExecutor(client=client, setup=planner_setup, guard=guard)
-    return calls.submit(_run, Sent(claimed, client, executor), keeper)
+        batch.error = exc
+        return batch
+    batch.executor = BatchExecutor(client=batch.client, setup=planner_setup, guard=guard)
+    batch.lookup = calls.submit(_look_up, batch.executor, claimed.participants)
+    return batch
 
 
-def _run(sent: Sent, keeper: OrgLockKeeper) -> Sent:
-    """The calls thread: one batch against Salesforce. Its database connection (a token refresh writes the
-    new tokens) is closed when the batch ends."""
-    assert sent.executor is not None
+def _send(batch: Batch, keeper: OrgLockKeeper, written: frozenset[str]) -> Batch:
+    """The calls pool: a batch's writes, once its look-up answered. `written`: the people the batch before
+    wrote to or linked, while this look-up ran."""
+    if batch.error is not None or batch.executor is None or batch.lookup is None:
+        return batch
     try:
-        sent.executor.run(sent.claimed.participants)
+        lookup = batch.lookup.result()
+        busy = replace(batch.beside, person_ids=written) if batch.beside else None
+        batch.executor.run(batch.claimed.participants, lookup, busy=busy)
         keeper.check()  # still ours: no other flush took these rows while the last call was in flight
     except Exception as exc:
-        sent.error = exc
+        batch.error = exc
     finally:
-        db.connections.close_all()
-    return sent
+        db.connections.close_all()  # a token refresh stored the new tokens from this thread
+    return batch
+
+
+def _look_up(executor: BatchExecutor, participants: Sequence[ParticipantIn]) -> Lookup:
+    """The calls pool: a batch's look-up, possibly beside the writes of the batch before."""
+    try:
+        return executor.look_up(participants)
+    finally:
+        db.connections.close_all()  # a token refresh stored the new tokens from this thread
 
 
 def _idle(event: Event) -> Next:
@@ -231,7 +259,7 @@ def _idle(event: Event) -> Next:
     return Next(recheck=True)
 
 
-def _stopped(sent: Sent, *, event: Event) -> Next:
+def _stopped(sent: Batch, *, event: Event) -> Next:
     """What a batch's error means for the event (the client's error taxonomy decides)."""
     exc, executor, claimed = sent.error, sent.executor, sent.claimed
     if isinstance(exc, LockLost):

@@ -332,19 +332,36 @@ def statuses_gone(setup: PlannerSetup, lookup: Lookup) -> list[str]:
 
 
 def plan_batch(
-    *, participants: Sequence[ParticipantIn], setup: PlannerSetup, lookup: Lookup
+    *, participants: Sequence[ParticipantIn], setup: PlannerSetup, lookup: Lookup,
+    busy: InFlight | None = None,
 ) -> list[ParticipantPlan]:
     """One plan per participant, in order. Two participants with one email (never within one event, but
-    defended here): the first is planned, the others deferred, so one email never gives two creates."""
+    defended here): the first is planned, the others deferred, so one email never gives two creates.
+    `busy`: the batch whose writes were in flight while this look-up ran; a participant it may have made
+    stale is deferred to a later batch, looked up again then."""
     by_email, members = index_lookup(lookup)
     by_id = {person.id: person for person in (*lookup.contacts, *lookup.leads)}
     plans: list[ParticipantPlan] = []
-    seen: set[str] = set()
+    seen: set[str] = set(busy.email_keys) if busy else set()
     for participant in participants:
         key = email_key(participant.email)
         if key in seen:
             plans.append(ParticipantPlan(participant.id, key, "", deferred=True))
             continue
         seen.add(key)
-        plans.append(plan_participant(participant, setup, by_email, members, by_id))
+        plan = plan_participant(participant, setup, by_email, members, by_id)
+        if busy and (plan.person_id in busy.person_ids or participant.salesforce_id in busy.person_ids):
+            plan = ParticipantPlan(participant.id, key, "", deferred=True)
+        plans.append(plan)
     return plans
+
+
+@dataclass(frozen=True)
+class InFlight:
+    """A batch whose writes may run while the next batch is looked up (sync.flush): the emails it may
+    create people with, and the Salesforce people it writes to or links (known once it is done). The
+    next batch's look-up can be stale only about these: its own emails, and the people they lead to, are
+    another batch's concern otherwise."""
+
+    email_keys: frozenset[str]
+    person_ids: frozenset[str] = frozenset()

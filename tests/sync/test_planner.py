@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 from sync.planner import (
     CONTACT,
     LEAD,
+    InFlight,
     Lookup,
     ParticipantIn,
     PlannerSetup,
@@ -209,3 +210,26 @@ def test_statuses_gone_lists_the_configured_statuses_the_campaign_lost():
     assert statuses_gone(SETUP, Lookup(statuses=["Sent", "registered", "Checked in"])) == ["Attended"]
     assert statuses_gone(SETUP, Lookup(statuses=["Registered", "Attended"])) == []
     assert statuses_gone(SETUP, Lookup()) == []  # not read: nothing to say
+
+
+def test_a_participant_whose_person_the_batch_in_flight_wrote_is_deferred_to_be_looked_up_again():
+    """The look-up ran while the batch before wrote: what it says of that batch's people may be stale."""
+    known = Lookup(contacts=[person("003000000000001AAA")])
+    busy = InFlight(frozenset({"someone.else@example.com"}), frozenset({"003000000000001AAA"}))
+    [plan] = plan_batch(participants=[ana(is_registered=True)], setup=SETUP, lookup=known, busy=busy)
+    assert plan.deferred and not plan.has_writes
+    [plan] = plan_batch(participants=[ana(is_registered=True)], setup=SETUP, lookup=known,
+                        busy=InFlight(frozenset(), frozenset({"003000000000009AAA"})))
+    assert not plan.deferred and plan.person_id == "003000000000001AAA"
+
+
+def test_a_participant_linked_to_a_person_the_batch_in_flight_wrote_is_deferred_even_if_not_found():
+    [plan] = plan_batch(participants=[ana(salesforce_id="00Q000000000002AAA")], setup=SETUP, lookup=NOTHING,
+                        busy=InFlight(frozenset(), frozenset({"00Q000000000002AAA"})))
+    assert plan.deferred and not plan.creates_person
+
+
+def test_an_email_of_the_batch_in_flight_is_deferred_never_created_twice():
+    busy = InFlight(frozenset({"ana@example.com"}))
+    [plan] = plan_batch(participants=[ana(is_registered=True)], setup=SETUP, lookup=NOTHING, busy=busy)
+    assert plan.deferred and not plan.creates_person
