@@ -38,12 +38,14 @@ def test_access_token_expired_mid_run_is_refreshed_and_the_rotated_refresh_token
     event = connected_event
     salesforce_emulator.set_faults(refresh_token_rotation=True, latency_ms=50)
     first_refresh_token = SalesforceConnection.objects.get(setups__event=event).refresh_token
-    add_participants(event, 1500)  # two batches of up to 1,000
+    # Four batches of up to 1,000. Once the first is recorded the second is in flight and the third may be
+    # looked up already (sync.flush's pipeline), so the sessions expire with the fourth batch still to go.
+    add_participants(event, 3500)
     force_sync_start(event=event)
     wait_until(lambda: states(event)["synced"] >= 1000, message="the first batch")
     salesforce_emulator.set_faults(expire_sessions=True)
     wait_until(settled(event), message="the forced sync")
-    assert states(event) == {"synced": 1500}
+    assert states(event) == {"synced": 3500}
     connection = SalesforceConnection.objects.get(setups__event=event)
     assert connection.health == ConnectionHealth.CONNECTED
     assert connection.refresh_token != first_refresh_token
