@@ -235,6 +235,6 @@ def rows_hold(*, event: Event, code: str, message: str) -> None:
     )
 
 
-def pending_count(*, event: Event) -> int:
-    return event.participants.filter(salesforce_sync_state=SyncState.PENDING).count()
+def has_pending(*, event: Event) -> bool:
+    return event.participants.filter(salesforce_sync_state=SyncState.PENDING).exists()
 

@@ -107,7 +107,7 @@ def flush_batches(*, event_id: int, task_id: str) -> None:
         return
     flush_release(event_id=event_id, task_id=task_id)
     # A change committed while the claim was held enqueued nothing: look once more, now it is released.
-    if step.recheck and batches.pending_count(event=event):
+    if step.recheck and batches.has_pending(event=event):
         flush_enqueue(event_id=event_id)
 
 
@@ -124,7 +124,7 @@ def _flush(*, event: Event, task_id: str) -> Next:
         logger.info("Flush of event %s skipped: %s", event.pk, reason)
         services.runs_note(event=event, note=f"Waiting: {reason}")
         return Next()
-    if not batches.pending_count(event=event):
+    if not batches.has_pending(event=event):
         services.runs_finish(event=event)
         return Next(recheck=True)
     connection = connection_for_event(event)
@@ -180,24 +180,24 @@ def _flush_locked(*, event: Event, keeper: OrgLockKeeper) -> Next:
                            claimed=batches.batch_claim(event=event, exclude=batch.claimed.counters))
         while True:
             sent = sending.result()
-            run = services.run_for_flush(event=event, pending=batches.pending_count(event=event))
+            run = services.run_for_flush(event=event)
             _count(run, sent.executor.stats if sent.executor else BatchStats(), sent.client)
             if sent.error is not None or sent.executor is None:
                 return _stopped(sent, event=event)
             outcomes = sent.executor.outcomes
             retry = any(o.retry for o in outcomes)
-            go_on = following is not None and not retry
-            if go_on and following is not None:
+            in_flight = None if retry else following
+            if in_flight is not None:
                 written = frozenset(o.plan.person_id for o in outcomes if o.plan.person_id)
-                sending = calls.submit(_send, following, keeper, written)
+                sending = calls.submit(_send, in_flight, keeper, written)
             synced, failed = batches.outcomes_record(outcomes=outcomes, counters=sent.claimed.counters)
             SyncRun.objects.filter(pk=run.pk).update(processed=F("processed") + synced + failed, note="")
             if retry:
                 return Next(services.event_backoff(event=event, reason="UNABLE_TO_LOCK_ROW on some records"))
             services.event_backoff_clear(event=event)
-            if not go_on or following is None:
-                return _idle(event) if not batches.pending_count(event=event) else Next(0)
-            in_flight, following = following, None
+            if in_flight is None:
+                return _idle(event)
+            following = None
             if time.monotonic() < deadline:  # past it, the batch in flight is the last: no look-up wasted
                 claimed = batches.batch_claim(event=event, exclude=in_flight.claimed.counters)
                 following = _start(calls, event=event, keeper=keeper, beside=in_flight.in_flight(),
@@ -253,7 +253,7 @@ def _look_up(executor: BatchExecutor, participants: Sequence[ParticipantIn]) -> 
 
 
 def _idle(event: Event) -> Next:
-    if batches.pending_count(event=event):
+    if batches.has_pending(event=event):
         return Next(0)  # what is left waits on a halt or a setup the next flush reports
     services.runs_finish(event=event)
     return Next(recheck=True)

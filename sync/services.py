@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from connector.selectors import setup_is_valid
-from events.models import Event
+from events.models import Event, SyncState
 from events.services import participants_mark_pending
 from sync.alerts import organizers_alert
 from sync.models import EventSync, RunState, SyncAttempt, SyncRun, SyncTrigger
@@ -81,8 +81,9 @@ def _halt_lift(event: Event) -> int:
     return stuck.update(failures=0, next_attempt_at=None, halted_at=None, halted_reason="")
 
 
-def run_for_flush(*, event: Event, pending: int) -> SyncRun:
-    """The run a flush counts into: the active force run, else the current live run (a burst of changes)."""
+def run_for_flush(*, event: Event) -> SyncRun:
+    """The run a flush counts into: the active force run, else the current live run (a burst of changes),
+    else a new live run of what is pending (counted only then: a count per batch of 200,000 rows adds up)."""
     force = SyncRun.objects.filter(event=event, trigger=SyncTrigger.FORCE, state=RunState.RUNNING).first()
     if force:
         return force
@@ -91,6 +92,7 @@ def run_for_flush(*, event: Event, pending: int) -> SyncRun:
         return live
     try:
         with transaction.atomic():
+            pending = event.participants.filter(salesforce_sync_state=SyncState.PENDING).count()
             return SyncRun.objects.create(event=event, trigger=SyncTrigger.LIVE, total=pending)
     except IntegrityError:
         return SyncRun.objects.get(event=event, trigger=SyncTrigger.LIVE, state=RunState.RUNNING)
