@@ -56,6 +56,8 @@ def _lookup(results: dict[str, Any], match: re.Match[str]) -> Any:
 
 def _substitute(value: Any, results: dict[str, Any]) -> Any:
     if isinstance(value, str):
+        if "@{" not in value:  # most values of a Collections body: no regex to run
+            return value
         whole = _REFERENCE.fullmatch(value)
         if whole:
             return _lookup(results, whole)  # keeps numbers and booleans as they are

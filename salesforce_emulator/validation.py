@@ -125,11 +125,11 @@ def _parser_error(type_name: str, value: Any) -> RecordError:
 def check_required(
     schema: Schema, object_name: str, record: dict[str, Any], touched: set[str], *, creating: bool
 ) -> None:
-    missing = []
-    for entry in schema.fields(object_name):
-        required = not entry["nillable"] and entry["createable"] and not entry["defaultedOnCreate"]
-        if required and (creating or entry["name"] in touched) and record.get(entry["name"]) in (None, ""):
-            missing.append(entry["name"])
+    missing = [
+        name
+        for name in schema.required_fields(object_name)
+        if (creating or name in touched) and record.get(name) in (None, "")
+    ]
     if missing:
         raise RecordError(
             "REQUIRED_FIELD_MISSING", f"Required fields are missing: [{', '.join(missing)}]", missing
