@@ -11,6 +11,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,13 @@ Keys = Callable[[dict[str, Any]], tuple[Any, ...]]
 def _email(record: dict[str, Any]) -> tuple[Any, ...]:
     email = record.get("Email")
     return (email.lower(),) if email else ()
+
+
+def _folded_email(record: dict[str, Any]) -> tuple[Any, ...]:
+    """(object, Email as SOQL compares it: case-folded, the empty string as null): `Email IN (...)` reads
+    this index. The object in the key keeps a Lead query off the CampaignMembers of the same address."""
+    email = record.get("Email")
+    return () if email in (None, "") else ((object_for_id(record["Id"]), str(email).casefold()),)
 
 
 def _member(record: dict[str, Any]) -> tuple[Any, ...]:
@@ -46,6 +54,7 @@ def _member_status(record: dict[str, Any]) -> tuple[Any, ...]:
 # index name -> (objects indexed, keys of a record). Deleted records have no keys.
 INDEXES: dict[str, tuple[tuple[str, ...], Keys]] = {
     "email": (("Lead", "Contact"), _email),  # lower-case Email: upsert on Email
+    "soql_email": (("Lead", "Contact", "CampaignMember"), _folded_email),  # SOQL's Email filters
     "person_name": (("Lead", "Contact"), name_keys),  # folded last and first names: the matching rules
     "member": (("CampaignMember",), _member),  # (CampaignId, LeadId or ContactId): DUPLICATE_VALUE
     "member_person": (("CampaignMember",), _member_person),  # LeadId or ContactId: copies that follow
@@ -68,6 +77,7 @@ class Store:
     def __init__(self, data_path: Path | None = None) -> None:
         self._records: dict[str, dict[str, Any]] = {}
         self._by_object: dict[str, dict[str, dict[str, Any]]] = {}
+        self._positions: dict[str, int] = {}  # Id -> rank in its object's table (records() order)
         self._indexes: dict[str, dict[Any, set[str]]] = {name: {} for name in INDEXES}
         self.write_lock = threading.RLock()
         self._db: sqlite3.Connection | None = None
@@ -99,6 +109,7 @@ class Store:
         with self.write_lock:
             self._records.clear()
             self._by_object.clear()
+            self._positions.clear()
             for index in self._indexes.values():
                 index.clear()
             rows = []
@@ -121,6 +132,10 @@ class Store:
 
     def count(self, object_name: str) -> int:
         return len(self._by_object.get(object_name, {}))
+
+    def position(self, record_id: str) -> int | None:
+        """Where the record stands in `records()` of its object: the order of first writes."""
+        return self._positions.get(record_id)
 
     def indexed_ids(self, index: str, key: Any) -> set[str]:
         """Ids of the live records whose `index` keys include `key` (a copy: writers change the sets)."""
@@ -164,9 +179,18 @@ class Store:
         record_id = record["Id"]
         previous = self._records.get(record_id)
         self._records[record_id] = record
-        self._by_object.setdefault(object_name, {})[record_id] = record
+        table = self._by_object.setdefault(object_name, {})
+        if record_id not in table:
+            self._positions[record_id] = len(self._positions)
+        table[record_id] = record
         for name, keys in _INDEXED.get(object_name, ()):
-            old, new = _keys(keys, previous), _keys(keys, record)
+            new = _keys(keys, record)
+            if previous is None:  # a record the store did not hold: nothing to take out of the index
+                index = self._indexes[name]
+                for key in new:
+                    index.setdefault(key, set()).add(record_id)
+                continue
+            old = _keys(keys, previous)
             if old == new:
                 continue
             index = self._indexes[name]
@@ -203,6 +227,8 @@ class Transaction:
         self.staged: dict[str, dict[str, Any]] = {}
         self._undo: list[tuple[str, Any]] = []  # (Id, staged value before the put, or _ABSENT)
         self._new: dict[str, int] = {}  # staged records the store has never held, by object
+        self._staged_ranks: dict[str, int] = {}  # Id -> when it entered `staged` (that dict's order)
+        self._next_rank = 0
         self._index: dict[str, dict[Any, set[str]]] = {name: {} for name in INDEXES}
 
     def records(self, object_name: str, include_deleted: bool = False) -> list[dict[str, Any]]:
@@ -228,6 +254,32 @@ class Transaction:
                 found.append(record)
         return found
 
+    def records_by_keys(self, object_name: str, index: str, keys: set[Any]) -> list[dict[str, Any]]:
+        """The live records of `object_name` whose `index` keys include one of `keys`, in `records()` order:
+        what a scan filtering on the indexed value would find, found through the index. (The keys of an
+        index spanning several objects carry the object: "soql_email".)"""
+        store_index, staged_index = self.store._indexes[index], self._index[index]
+        candidates: set[str] = set()
+        for key in keys:
+            candidates.update(store_index.get(key, ()))  # one C call: no writer changes the set meanwhile
+            candidates.update(staged_index.get(key, ()))
+        index_keys = INDEXES[index][1]
+        staged, held, positions = self.staged, self.store._records, self.store._positions
+        # records() lists the store's records in its order, then the staged new ones in staging order.
+        after_store = len(positions)
+        ranked = []
+        for record_id in candidates:
+            if object_for_id(record_id) != object_name:
+                continue
+            record = staged.get(record_id) or held.get(record_id)
+            if record is None or keys.isdisjoint(_keys(index_keys, record)):
+                continue  # a staged entry a savepoint undid, or a deleted record
+            position = positions.get(record_id)
+            rank = position if position is not None else after_store + self._staged_ranks[record_id]
+            ranked.append((rank, record))
+        ranked.sort(key=itemgetter(0))
+        return [record for _, record in ranked]
+
     def count(self, object_name: str) -> int:
         """Records ever created for the object, deleted ones included (auto-numbers)."""
         return self.store.count(object_name) + self._new.get(object_name, 0)
@@ -237,8 +289,11 @@ class Transaction:
         previous = self.staged.get(record_id, _ABSENT)
         self._undo.append((record_id, previous))
         object_name = object_for_id(record_id) or "Unknown"
-        if previous is _ABSENT and self.store.get(record_id) is None:
-            self._new[object_name] = self._new.get(object_name, 0) + 1
+        if previous is _ABSENT:
+            self._staged_ranks[record_id] = self._next_rank
+            self._next_rank += 1
+            if self.store.get(record_id) is None:
+                self._new[object_name] = self._new.get(object_name, 0) + 1
         self.staged[record_id] = record
         for name, keys in _INDEXED.get(object_name, ()):
             index = self._index[name]
@@ -255,6 +310,7 @@ class Transaction:
                 self.staged[record_id] = previous
                 continue
             del self.staged[record_id]
+            del self._staged_ranks[record_id]
             if self.store.get(record_id) is None:
                 self._new[object_for_id(record_id) or "Unknown"] -= 1
 
@@ -266,4 +322,5 @@ class Transaction:
         self.staged = {}
         self._undo = []
         self._new = {}
+        self._staged_ranks = {}
         self._index = {name: {} for name in INDEXES}
