@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import copy
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -51,7 +51,8 @@ def _lookup(results: dict[str, Any], match: re.Match[str]) -> Any:
             raise _Unresolved(expression, reference_id) from None
     if value is None:
         raise _Unresolved(expression, reference_id)
-    return value
+    # A part of an earlier answer: the subrequest gets its own copy, as if it had come through JSON.
+    return copy.deepcopy(value) if isinstance(value, (dict, list)) else value
 
 
 def _substitute(value: Any, results: dict[str, Any]) -> Any:
@@ -62,8 +63,11 @@ def _substitute(value: Any, results: dict[str, Any]) -> Any:
         if whole:
             return _lookup(results, whole)  # keeps numbers and booleans as they are
         return _REFERENCE.sub(lambda m: str(_lookup(results, m)), value)
-    if isinstance(value, dict):
-        return {k: _substitute(v, results) for k, v in value.items()}
+    if isinstance(value, dict):  # a record: most of its values are plain, and kept without a call
+        return {
+            k: v if (type(v) is str and "@{" not in v) or v is None else _substitute(v, results)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_substitute(v, results) for v in value]
     return value
@@ -154,17 +158,18 @@ def _run_one(call: ApiCall, subrequest: dict[str, Any], results: dict[str, Any])
     }
     from urllib.parse import parse_qs
 
-    request = Request(
+    request = Request(  # the body as a value (fresh: _substitute copies), not encoded to be decoded again
         method,
         parts.path,
         parse_qs(parts.query, keep_blank_values=True),
         headers,
-        json.dumps(payload).encode() if payload is not None else b"",
+        b"",
         call.request.client_ip,
+        parsed=payload,
     )
     response = call.emulator.dispatch_api(
         request, match.group(1), match.group(2), call.user_id, call.tx, in_composite=True
     )
-    data = response.data if response.body else None
+    data = response.data if response.has_body() else None
     location = response.headers.get("Location")
     return response.status, data, ({"Location": location} if location else {})

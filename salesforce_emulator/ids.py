@@ -58,11 +58,17 @@ def to18(id15: str) -> str:
     return id15 + checksum(id15)
 
 
+_PAIRS = [a + b for a in _BASE62 for b in _BASE62]  # the two base-62 digits of 0 … 3843
+
+
 def _base62(number: int, width: int) -> str:
+    """`number` in `width` base-62 digits (the lowest ones if it has more), two digits a step."""
     digits = []
-    for _ in range(width):
-        number, rest = divmod(number, 62)
-        digits.append(_BASE62[rest])
+    for _ in range(width // 2):
+        number, rest = divmod(number, 3844)
+        digits.append(_PAIRS[rest])
+    if width % 2:
+        digits.append(_BASE62[number % 62])
     return "".join(reversed(digits))
 
 

@@ -65,6 +65,11 @@ class Schema:
             return None
         return fields.get(field_name) or fields.get(field_name.lower())
 
+    def field_map(self, object_name: str) -> dict[str, dict[str, Any]]:
+        """The object's fields by name, canonical or lower-case (the object name canonical or lower-case):
+        for the checks that look up every field of a write by the name `resolve_fields` gave it."""
+        return self._fields[object_name] if object_name in self._fields else self._fields[object_name.lower()]
+
     def known_field(self, object_name: str, field_name: str) -> dict[str, Any]:
         """`field` of a name already resolved (validation.resolve_fields): KeyError if it is not one."""
         entry = self.field(object_name, field_name)

@@ -96,7 +96,7 @@ def _candidates(ctx: Context, where: Condition, store: StoreLike, include_delete
     otherwise all of them. The index holds live records only: queryAll scans."""
     by_keys = getattr(store, "records_by_keys", None)
     keys = email_keys(ctx, where) if by_keys is not None and not include_deleted else None
-    if keys is None:
+    if by_keys is None or keys is None:
         return store.records(ctx.object_name, include_deleted=include_deleted)
     return by_keys(ctx.object_name, "soql_email", {(ctx.object_name, key) for key in keys})
 

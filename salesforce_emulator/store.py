@@ -183,8 +183,9 @@ class Store:
         if record_id not in table:
             self._positions[record_id] = len(self._positions)
         table[record_id] = record
+        live = not record.get("IsDeleted")  # `_keys`, the deleted test made once for all indexes
         for name, keys in _INDEXED.get(object_name, ()):
-            new = _keys(keys, record)
+            new = keys(record) if live else ()
             if previous is None:  # a record the store did not hold: nothing to take out of the index
                 index = self._indexes[name]
                 for key in new:
@@ -244,6 +245,8 @@ class Transaction:
 
     def lookup(self, index: str, key: Any) -> list[dict[str, Any]]:
         """Live records (staged ones as staged) whose `index` keys include `key`, by Id."""
+        if key not in self.store._indexes[index] and key not in self._index[index]:
+            return []  # most look-ups of a write (a new name, a new membership) find nothing
         candidates = self.store.indexed_ids(index, key)
         candidates.update(self._index[index].get(key, ()))
         keys = INDEXES[index][1]
@@ -295,9 +298,11 @@ class Transaction:
             if self.store.get(record_id) is None:
                 self._new[object_name] = self._new.get(object_name, 0) + 1
         self.staged[record_id] = record
+        if record.get("IsDeleted"):  # deleted records have no keys
+            return
         for name, keys in _INDEXED.get(object_name, ()):
             index = self._index[name]
-            for key in _keys(keys, record):
+            for key in keys(record):
                 index.setdefault(key, set()).add(record_id)
 
     def savepoint(self) -> int:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
+_UNPARSED: Any = object()
+
 
 @dataclass
 class Request:
@@ -17,6 +19,9 @@ class Request:
     body: bytes = b""
     client_ip: str = "127.0.0.1"
     raw_target: str = ""
+    # The body's JSON value when the request was never encoded (a Composite subrequest): `json` answers it
+    # instead of decoding `body`, sparing an encoding and a decoding of 200 records per Collections call.
+    parsed: Any = field(default=_UNPARSED, repr=False)
 
     def header(self, name: str, default: str = "") -> str:
         return self.headers.get(name.lower(), default)
@@ -26,6 +31,8 @@ class Request:
         return values[0] if values else default
 
     def json(self) -> Any:
+        if self.parsed is not _UNPARSED:
+            return self.parsed
         return json.loads(self.body or b"null")
 
     def form(self) -> dict[str, str]:
@@ -41,14 +48,34 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
     data: Any = None  # the JSON value before encoding, for Composite
 
+    def has_body(self) -> bool:
+        return bool(self.body)
+
+
+class JsonResponse(Response):
+    """A JSON answer, encoded when its body is first read: a Composite subrequest's answer is only read as
+    `data` (and encoded once, within the Composite's answer). Handlers never change `data` once answered."""
+
+    def __init__(self, status: int, data: Any, headers: dict[str, str]) -> None:
+        self.status, self.headers, self.data = status, headers, data
+        self._body: bytes | None = None
+
+    @property
+    def body(self) -> bytes:
+        if self._body is None:
+            self._body = json.dumps(self.data).encode()
+        return self._body
+
+    @body.setter
+    def body(self, value: bytes) -> None:
+        self._body = value
+
+    def has_body(self) -> bool:
+        return True  # JSON text is never empty
+
 
 def json_response(status: int, data: Any, headers: dict[str, str] | None = None) -> Response:
-    return Response(
-        status,
-        json.dumps(data).encode(),
-        {"Content-Type": "application/json;charset=UTF-8", **(headers or {})},
-        data,
-    )
+    return JsonResponse(status, data, {"Content-Type": "application/json;charset=UTF-8", **(headers or {})})
 
 
 def html_response(status: int, html: str, headers: dict[str, str] | None = None) -> Response:
