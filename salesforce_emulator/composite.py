@@ -14,6 +14,7 @@ MAX_SUBREQUESTS = 25
 MAX_QUERIES = 5
 _REFERENCE = re.compile(r"@\{([A-Za-z0-9_]+)((?:\.[A-Za-z0-9_]+|\[\d+\])+)\}")
 _HALTED = "The transaction was rolled back since another operation in the same transaction failed."
+_STEP = re.compile(r"\.([A-Za-z0-9_]+)|\[(\d+)\]")  # one step of a reference's path
 _URL = re.compile(r"/services/data/v(\d+\.\d)/(.*)")
 # Query More (a nextRecordsUrl, /query/01g…-2000) counts as a query too.
 _QUERY_OR_COLLECTION = re.compile(r"/(query|queryAll)(/[^/]*)?$|/composite/sobjects(/|$)")
@@ -44,7 +45,7 @@ def _lookup(results: dict[str, Any], match: re.Match[str]) -> Any:
     if reference_id not in results:
         raise _Unresolved(expression, reference_id)
     value = results[reference_id]
-    for key, index in re.findall(r"\.([A-Za-z0-9_]+)|\[(\d+)\]", path):
+    for key, index in _STEP.findall(path):
         try:
             value = value[int(index)] if index else value[key]
         except (KeyError, IndexError, TypeError):

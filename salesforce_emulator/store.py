@@ -61,6 +61,9 @@ INDEXES: dict[str, tuple[tuple[str, ...], Keys]] = {
     "member_status": (("CampaignMember",), _member_status),  # (CampaignId, Status): a status in use
     "statuses": (("CampaignMemberStatus",), _campaign),  # CampaignId: a campaign's statuses
 }
+# Look-ups a write repeats for each of its records (a campaign's statuses, for every member), answered
+# again from the transaction's memo until a record of that index is staged or undone, or the store changes.
+_MEMOIZED = frozenset({"statuses"})
 _INDEXED: dict[str, list[tuple[str, Keys]]] = {}
 for _name, (_objects, _index_keys) in INDEXES.items():
     for _object in _objects:
@@ -80,6 +83,7 @@ class Store:
         self._positions: dict[str, int] = {}  # Id -> rank in its object's table (records() order)
         self._indexes: dict[str, dict[Any, set[str]]] = {name: {} for name in INDEXES}
         self.write_lock = threading.RLock()
+        self.version = 0  # commits so far: what a transaction's memo of look-ups was taken at
         self._db: sqlite3.Connection | None = None
         if data_path is not None:
             data_path.parent.mkdir(parents=True, exist_ok=True)
@@ -112,6 +116,7 @@ class Store:
             self._positions.clear()
             for index in self._indexes.values():
                 index.clear()
+            self.version += 1
             rows = []
             for object_name, record in records:
                 self._put(object_name, record)
@@ -144,15 +149,19 @@ class Store:
     def begin(self) -> Transaction:
         return Transaction(self)
 
-    def apply(self, changes: dict[str, Any]) -> None:
-        """Make a transaction's staged records live (and durable), in one step."""
+    def apply(self, changes: dict[str, Any], keyed: dict[str, tuple[dict, list]] | None = None) -> None:
+        """Make a transaction's staged records live (and durable), in one step. `keyed`: Id -> (record, its
+        keys in each index of its object), as the transaction computed them when it staged that record."""
         if not changes:
             return
+        keyed = keyed or {}
         with self.write_lock:
+            self.version += 1
             rows = []
             for record_id, record in changes.items():
                 object_name = object_for_id(record_id) or "Unknown"
-                self._put(object_name, record)
+                known = keyed.get(record_id)
+                self._put(object_name, record, known[1] if known is not None and known[0] is record else None)
                 if self._db is not None:
                     rows.append((record_id, object_name, json.dumps(record)))
             if self._db is not None:
@@ -175,7 +184,7 @@ class Store:
             self._db.close()
             self._db = None
 
-    def _put(self, object_name: str, record: dict[str, Any]) -> None:
+    def _put(self, object_name: str, record: dict[str, Any], new_keys: list | None = None) -> None:
         record_id = record["Id"]
         previous = self._records.get(record_id)
         self._records[record_id] = record
@@ -184,8 +193,11 @@ class Store:
             self._positions[record_id] = len(self._positions)
         table[record_id] = record
         live = not record.get("IsDeleted")  # `_keys`, the deleted test made once for all indexes
-        for name, keys in _INDEXED.get(object_name, ()):
-            new = keys(record) if live else ()
+        for position, (name, keys) in enumerate(_INDEXED.get(object_name, ())):
+            if new_keys is not None:
+                new = new_keys[position]
+            else:
+                new = keys(record) if live else ()
             if previous is None:  # a record the store did not hold: nothing to take out of the index
                 index = self._indexes[name]
                 for key in new:
@@ -229,6 +241,11 @@ class Transaction:
         self._undo: list[tuple[str, Any]] = []  # (Id, staged value before the put, or _ABSENT)
         self._new: dict[str, int] = {}  # staged records the store has never held, by object
         self._staged_ranks: dict[str, int] = {}  # Id -> when it entered `staged` (that dict's order)
+        # Id -> (record, its keys per index of its object): the store indexes the records it is handed at
+        # commit with these rather than computing them again (when the record is still the one staged).
+        self._keyed: dict[str, tuple[dict[str, Any], list[tuple[Any, ...]]]] = {}
+        self._memo: dict[str, dict[Any, list[dict[str, Any]]]] = {}  # index -> key -> lookup's answer
+        self._memo_version = store.version
         self._next_rank = 0
         self._index: dict[str, dict[Any, set[str]]] = {name: {} for name in INDEXES}
 
@@ -245,6 +262,16 @@ class Transaction:
 
     def lookup(self, index: str, key: Any) -> list[dict[str, Any]]:
         """Live records (staged ones as staged) whose `index` keys include `key`, by Id."""
+        if index not in _MEMOIZED:
+            return self._lookup(index, key)
+        if self._memo_version != self.store.version:
+            self._memo, self._memo_version = {}, self.store.version
+        memo = self._memo.setdefault(index, {})
+        if key not in memo:
+            memo[key] = self._lookup(index, key)
+        return list(memo[key])  # the caller's own list
+
+    def _lookup(self, index: str, key: Any) -> list[dict[str, Any]]:
         if key not in self.store._indexes[index] and key not in self._index[index]:
             return []  # most look-ups of a write (a new name, a new membership) find nothing
         candidates = self.store.indexed_ids(index, key)
@@ -298,12 +325,19 @@ class Transaction:
             if self.store.get(record_id) is None:
                 self._new[object_name] = self._new.get(object_name, 0) + 1
         self.staged[record_id] = record
+        indexed = _INDEXED.get(object_name, ())
+        self._forget(indexed)
         if record.get("IsDeleted"):  # deleted records have no keys
+            self._keyed[record_id] = (record, [()] * len(indexed))
             return
-        for name, keys in _INDEXED.get(object_name, ()):
+        keyed = []
+        for name, keys in indexed:
             index = self._index[name]
-            for key in keys(record):
+            new = keys(record)
+            keyed.append(new)
+            for key in new:
                 index.setdefault(key, set()).add(record_id)
+        self._keyed[record_id] = (record, keyed)
 
     def savepoint(self) -> int:
         return len(self._undo)
@@ -311,6 +345,7 @@ class Transaction:
     def restore(self, savepoint: int) -> None:
         while len(self._undo) > savepoint:
             record_id, previous = self._undo.pop()
+            self._forget(_INDEXED.get(object_for_id(record_id) or "Unknown", ()))
             if previous is not _ABSENT:
                 self.staged[record_id] = previous
                 continue
@@ -319,8 +354,14 @@ class Transaction:
             if self.store.get(record_id) is None:
                 self._new[object_for_id(record_id) or "Unknown"] -= 1
 
+    def _forget(self, indexed: Iterable[tuple[str, Keys]]) -> None:
+        """Drop the memo of the indexes a staged or undone record belongs to."""
+        if self._memo:
+            for name, _ in indexed:
+                self._memo.pop(name, None)
+
     def commit(self) -> None:
-        self.store.apply(self.staged)
+        self.store.apply(self.staged, self._keyed)
         self.rollback()
 
     def rollback(self) -> None:
@@ -328,4 +369,6 @@ class Transaction:
         self._undo = []
         self._new = {}
         self._staged_ranks = {}
+        self._keyed = {}
+        self._memo = {}
         self._index = {name: {} for name in INDEXES}
