@@ -72,11 +72,19 @@ def _base62(number: int, width: int) -> str:
     return "".join(reversed(digits))
 
 
+_last_high: tuple[int, str] = (-1, "")  # the 7 leading digits of the last Id: they change every 3,844 Ids
+
+
 def new_id(prefix: str) -> str:
     """A fresh 18-character Id with `prefix` as its key prefix ("00Q" for a Lead)."""
+    global _last_high
     with _sequence_lock:
         number = next(_sequence)
-    return to18(prefix + "Em0" + _base62(number, 9))
+    high, low = divmod(number, 3844)
+    leading = _last_high  # read once: another thread may replace it meanwhile
+    if leading[0] != high:
+        leading = _last_high = (high, _base62(high, 7))
+    return to18(prefix + "Em0" + leading[1] + _PAIRS[low])
 
 
 def new_record_id(object_name: str) -> str:
