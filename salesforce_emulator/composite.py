@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from salesforce_emulator.api import ApiCall, errors_response
-from salesforce_emulator.wire import Request, Response, json_response
+from salesforce_emulator.wire import Request, Response, json_response, parse_query
 
 MAX_SUBREQUESTS = 25
 MAX_QUERIES = 5
@@ -157,12 +157,10 @@ def _run_one(call: ApiCall, subrequest: dict[str, Any], results: dict[str, Any])
         **call.request.headers,
         **{k.lower(): v for k, v in (subrequest.get("httpHeaders") or {}).items()},
     }
-    from urllib.parse import parse_qs
-
     request = Request(  # the body as a value (fresh: _substitute copies), not encoded to be decoded again
         method,
         parts.path,
-        parse_qs(parts.query, keep_blank_values=True),
+        parse_query(parts.query),
         headers,
         b"",
         call.request.client_ip,
