@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import time
 from typing import Any
 
 from salesforce_emulator import ids
@@ -149,7 +150,20 @@ def _member_status(ctx: Any, record: dict[str, Any], current: dict[str, Any] | N
     record["Status"] = chosen["Label"]
     record["HasResponded"] = bool(chosen["HasResponded"])
     if record["HasResponded"] and not record.get("FirstRespondedDate"):
-        record["FirstRespondedDate"] = datetime.date.today().isoformat()
+        record["FirstRespondedDate"] = _today()
+
+
+_last_day: tuple[int, str] = (-1, "")  # (second, its local date): date.today() costs a localtime() a call
+
+
+def _today() -> str:
+    """date.today().isoformat(), computed once per second (date.today() reads the clock to the second too)."""
+    global _last_day
+    second = int(time.time())
+    last = _last_day
+    if last[0] != second:
+        last = _last_day = (second, datetime.date.fromtimestamp(second).isoformat())
+    return last[1]
 
 
 def _status(ctx: Any, record: dict[str, Any], current: dict[str, Any] | None) -> None:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import json
+import copy
 import re
 from typing import Any
 from urllib.parse import urlsplit
 
 from salesforce_emulator.api import ApiCall, errors_response
-from salesforce_emulator.wire import Request, Response, json_response
+from salesforce_emulator.wire import Request, Response, json_response, parse_query
 
 MAX_SUBREQUESTS = 25
 MAX_QUERIES = 5
 _REFERENCE = re.compile(r"@\{([A-Za-z0-9_]+)((?:\.[A-Za-z0-9_]+|\[\d+\])+)\}")
 _HALTED = "The transaction was rolled back since another operation in the same transaction failed."
+_STEP = re.compile(r"\.([A-Za-z0-9_]+)|\[(\d+)\]")  # one step of a reference's path
 _URL = re.compile(r"/services/data/v(\d+\.\d)/(.*)")
 # Query More (a nextRecordsUrl, /query/01g…-2000) counts as a query too.
 _QUERY_OR_COLLECTION = re.compile(r"/(query|queryAll)(/[^/]*)?$|/composite/sobjects(/|$)")
@@ -44,24 +45,30 @@ def _lookup(results: dict[str, Any], match: re.Match[str]) -> Any:
     if reference_id not in results:
         raise _Unresolved(expression, reference_id)
     value = results[reference_id]
-    for key, index in re.findall(r"\.([A-Za-z0-9_]+)|\[(\d+)\]", path):
+    for key, index in _STEP.findall(path):
         try:
             value = value[int(index)] if index else value[key]
         except (KeyError, IndexError, TypeError):
             raise _Unresolved(expression, reference_id) from None
     if value is None:
         raise _Unresolved(expression, reference_id)
-    return value
+    # A part of an earlier answer: the subrequest gets its own copy, as if it had come through JSON.
+    return copy.deepcopy(value) if isinstance(value, (dict, list)) else value
 
 
 def _substitute(value: Any, results: dict[str, Any]) -> Any:
     if isinstance(value, str):
+        if "@{" not in value:  # most values of a Collections body: no regex to run
+            return value
         whole = _REFERENCE.fullmatch(value)
         if whole:
             return _lookup(results, whole)  # keeps numbers and booleans as they are
         return _REFERENCE.sub(lambda m: str(_lookup(results, m)), value)
-    if isinstance(value, dict):
-        return {k: _substitute(v, results) for k, v in value.items()}
+    if isinstance(value, dict):  # a record: most of its values are plain, and kept without a call
+        return {
+            k: v if (type(v) is str and "@{" not in v) or v is None else _substitute(v, results)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_substitute(v, results) for v in value]
     return value
@@ -150,19 +157,18 @@ def _run_one(call: ApiCall, subrequest: dict[str, Any], results: dict[str, Any])
         **call.request.headers,
         **{k.lower(): v for k, v in (subrequest.get("httpHeaders") or {}).items()},
     }
-    from urllib.parse import parse_qs
-
-    request = Request(
+    request = Request(  # the body as a value (fresh: _substitute copies), not encoded to be decoded again
         method,
         parts.path,
-        parse_qs(parts.query, keep_blank_values=True),
+        parse_query(parts.query),
         headers,
-        json.dumps(payload).encode() if payload is not None else b"",
+        b"",
         call.request.client_ip,
+        parsed=payload,
     )
     response = call.emulator.dispatch_api(
         request, match.group(1), match.group(2), call.user_id, call.tx, in_composite=True
     )
-    data = response.data if response.body else None
+    data = response.data if response.has_body() else None
     location = response.headers.get("Location")
     return response.status, data, ({"Location": location} if location else {})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -33,8 +34,29 @@ class MultipleMatches(Exception):
         self.urls = urls
 
 
+# The last reading of the clock, as (millisecond, its text), and the text of its second (format_datetime's
+# "2026-01-31T09:00:00." part): a record costs a clock reading and, when the millisecond changed, a join.
+_last_stamp: tuple[int, str] = (-1, "")
+_last_second: tuple[int, str] = (-1, "")
+
+
 def now() -> str:
-    return validation.format_datetime(datetime.datetime.now(datetime.UTC))
+    """The clock as validation.format_datetime writes it, to the millisecond like Salesforce. Every record
+    gets its own reading (a create of 200 may span several milliseconds), but the date and time are
+    formatted once per second and the text reused within a millisecond."""
+    global _last_stamp, _last_second
+    millisecond = time.time_ns() // 1_000_000
+    last = _last_stamp
+    if last[0] == millisecond:
+        return last[1]
+    second, rest = divmod(millisecond, 1000)
+    day_and_time = _last_second  # read once: another thread may replace it meanwhile
+    if day_and_time[0] != second:
+        moment = datetime.datetime.fromtimestamp(second, datetime.UTC)
+        day_and_time = _last_second = (second, moment.strftime("%Y-%m-%dT%H:%M:%S."))
+    stamp = f"{day_and_time[1]}{rest:03d}+0000"
+    _last_stamp = (millisecond, stamp)
+    return stamp
 
 
 def atomic(operation: Callable[..., T]) -> Callable[..., T]:
@@ -197,8 +219,9 @@ def _validate(
     schema = ctx.org.schema
     validation.check_required(schema, object_name, record, touched, creating=creating)
     validation.check_values(schema, object_name, {n: record[n] for n in touched if n in record})
+    fields = schema.field_map(object_name)
     for name in touched:
-        entry = schema.field(object_name, name)
+        entry = fields[name]
         value = record.get(name)
         if entry["type"] == "reference" and value:
             target = ctx.tx.get(value)

@@ -26,8 +26,27 @@ _sequence = itertools.count(time.time_ns() // 1000)
 _sequence_lock = threading.Lock()
 
 
+# Each character as "1" (an ASCII capital) or "0" (any other Id character), and each chunk's 5 such digits
+# (its first character first) as its checksum letter: a translate and three dict look-ups per Id, since
+# every reference written or queried is checked.
+_CAPITAL_BITS = str.maketrans({c: "1" if "A" <= c <= "Z" else "0" for c in _BASE62})
+_LETTER_OF_BITS = {
+    "".join("1" if bits >> i & 1 else "0" for i in range(5)): letter
+    for bits, letter in enumerate(_CHECKSUM_ALPHABET)
+}
+
+
 def checksum(id15: str) -> str:
     """The 3-character suffix: one letter per 5-character chunk, encoding which characters are upper case."""
+    flags = id15.translate(_CAPITAL_BITS)
+    letters = _LETTER_OF_BITS
+    try:
+        return letters[flags[0:5]] + letters[flags[5:10]] + letters[flags[10:15]]
+    except KeyError:  # a character outside [0-9A-Za-z] (is_valid_id accepts any str.isalnum), or < 15
+        return _checksum_any(id15)
+
+
+def _checksum_any(id15: str) -> str:
     suffix = ""
     for start in (0, 5, 10):
         bits = sum(1 << i for i, char in enumerate(id15[start : start + 5]) if "A" <= char <= "Z")
@@ -39,19 +58,33 @@ def to18(id15: str) -> str:
     return id15 + checksum(id15)
 
 
+_PAIRS = [a + b for a in _BASE62 for b in _BASE62]  # the two base-62 digits of 0 … 3843
+
+
 def _base62(number: int, width: int) -> str:
-    digits = ""
-    for _ in range(width):
-        number, rest = divmod(number, 62)
-        digits = _BASE62[rest] + digits
-    return digits
+    """`number` in `width` base-62 digits (the lowest ones if it has more), two digits a step."""
+    digits = []
+    for _ in range(width // 2):
+        number, rest = divmod(number, 3844)
+        digits.append(_PAIRS[rest])
+    if width % 2:
+        digits.append(_BASE62[number % 62])
+    return "".join(reversed(digits))
+
+
+_last_high: tuple[int, str] = (-1, "")  # the 7 leading digits of the last Id: they change every 3,844 Ids
 
 
 def new_id(prefix: str) -> str:
     """A fresh 18-character Id with `prefix` as its key prefix ("00Q" for a Lead)."""
+    global _last_high
     with _sequence_lock:
         number = next(_sequence)
-    return to18(prefix + "Em0" + _base62(number, 9))
+    high, low = divmod(number, 3844)
+    leading = _last_high  # read once: another thread may replace it meanwhile
+    if leading[0] != high:
+        leading = _last_high = (high, _base62(high, 7))
+    return to18(prefix + "Em0" + leading[1] + _PAIRS[low])
 
 
 def new_record_id(object_name: str) -> str:

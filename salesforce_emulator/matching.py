@@ -42,6 +42,11 @@ _FIELDS = {  # our key → (Contact field, Lead field)
 
 def fold(text: Any) -> str:
     """Case and accents folded, spaces squeezed: "  Amélie " → "amelie"."""
+    if not text:  # most of a new person's compared fields (title, phone, street…) are empty
+        return ""
+    text = str(text)
+    if text.isascii():  # ASCII has no decompositions nor combining marks, and casefolds as lower()
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", str(text or "")).casefold()
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 

@@ -36,14 +36,19 @@ class Schema:
 
     def __init__(self, custom: dict[str, list[dict[str, Any]]] | None = None) -> None:
         self._objects: dict[str, dict[str, Any]] = {}
-        self._fields: dict[str, dict[str, dict[str, Any]]] = {}  # lower-case object -> lower-case field
+        # object -> field, each by its lower-case name and by its own: the client and the emulator's code
+        # mostly write the canonical names, which then cost one dict look-up each (no lower()).
+        self._fields: dict[str, dict[str, dict[str, Any]]] = {}
         self._blanks: dict[str, tuple[dict[str, Any], list[str]]] = {}
+        self._required: dict[str, tuple[str, ...]] = {}
         for name, spec in STANDARD_OBJECTS.items():
             fields = copy.deepcopy(spec["fields"])
             for custom_spec in (custom or {}).get(name, []):
                 fields.extend(custom_fields(custom_spec))
             self._objects[name.lower()] = {**spec, "name": name, "fields": fields}
-            self._fields[name.lower()] = {f["name"].lower(): f for f in fields}
+            by_name = {f["name"].lower(): f for f in fields}
+            by_name.update({f["name"]: f for f in fields})
+            self._fields[name.lower()] = self._fields[name] = by_name
         for name in custom or {}:
             if name not in STANDARD_OBJECTS:
                 raise ValueError(f"custom fields for an unknown object: {name}")
@@ -54,8 +59,16 @@ class Schema:
         return spec["name"] if spec else None
 
     def field(self, object_name: str, field_name: str) -> dict[str, Any] | None:
-        fields = self._fields.get(object_name.lower())  # called ~10 times per record written
-        return fields.get(field_name.lower()) if fields is not None else None
+        # Called ~10 times per record written: the exact names first, lower-casing only when they miss.
+        fields = self._fields.get(object_name) or self._fields.get(object_name.lower())
+        if fields is None:
+            return None
+        return fields.get(field_name) or fields.get(field_name.lower())
+
+    def field_map(self, object_name: str) -> dict[str, dict[str, Any]]:
+        """The object's fields by name, canonical or lower-case (the object name canonical or lower-case):
+        for the checks that look up every field of a write by the name `resolve_fields` gave it."""
+        return self._fields[object_name] if object_name in self._fields else self._fields[object_name.lower()]
 
     def known_field(self, object_name: str, field_name: str) -> dict[str, Any]:
         """`field` of a name already resolved (validation.resolve_fields): KeyError if it is not one."""
@@ -91,6 +104,18 @@ class Schema:
             fields = self.fields(object_name)
             template = {f["name"]: f["defaultValue"] if f["type"] == "boolean" else None for f in fields}
             cached = self._blanks[object_name] = (template, [f["name"] for f in fields if f["autoNumber"]])
+        return cached
+
+    def required_fields(self, object_name: str) -> tuple[str, ...]:
+        """Fields a create must fill (not nillable, createable, no default), in describe order; computed once
+        per object, since every write checks them."""
+        cached = self._required.get(object_name)
+        if cached is None:
+            cached = self._required[object_name] = tuple(
+                f["name"]
+                for f in self.fields(object_name)
+                if not f["nillable"] and f["createable"] and not f["defaultedOnCreate"]
+            )
         return cached
 
     def describe_global(self, version: str) -> dict[str, Any]:

@@ -16,13 +16,13 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from salesforce_emulator import admin, conversions
 from salesforce_emulator.app import Emulator
 from salesforce_emulator.certs import ensure_certificates
 from salesforce_emulator.org import Org, load_org
-from salesforce_emulator.wire import Request
+from salesforce_emulator.wire import Request, parse_query
 
 logger = logging.getLogger(__name__)
 DEFAULT_CERT_DIR = (
@@ -51,7 +51,7 @@ class _Handler(BaseHTTPRequestHandler):
         request = Request(
             self.command,
             parts.path,
-            parse_qs(parts.query, keep_blank_values=True),
+            parse_query(parts.query),
             {k.lower(): v for k, v in self.headers.items()},
             body,
             self.client_address[0],

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
 from .soql_aggregate import aggregate_rows
 from .soql_errors import SoqlError
-from .soql_eval import Context, Resolved, compile_condition, sort_records
-from .soql_parser import Query, parse
+from .soql_eval import Context, Resolved, compile_condition, email_keys, sort_records
+from .soql_parser import Condition, Query, parse
 
 __all__ = ["QueryResult", "SchemaLike", "SoqlError", "StoreLike", "run_query"]
 
@@ -27,6 +28,9 @@ class SchemaLike(Protocol):
 
 
 class StoreLike(Protocol):
+    """A store may also offer `records_by_keys(object_name, "soql_email", {(object_name, folded email)})`
+    (the emulator's Transaction): the records an Email filter can match, in `records` order, unscanned."""
+
     def records(self, object_name: str, include_deleted: bool = False) -> Iterable[dict]: ...
 
     def get(self, record_id: str) -> dict | None: ...
@@ -41,12 +45,12 @@ class QueryResult:
 def run_query(
     text: str, *, schema: SchemaLike, store: StoreLike, api_version: str, include_deleted: bool = False
 ) -> QueryResult:
-    query = parse(text)
+    query = _parse(text)
     # Checked in Salesforce's order: the object, the selected fields, WHERE, then ORDER BY.
     ctx = Context(query, schema, store)
     aggregate = bool(query.group_by) or len(query.fields) < len(query.items)
     columns = [] if query.count or aggregate else _select_columns(ctx)
-    selected = _matching(ctx, query, store.records(ctx.object_name, include_deleted=include_deleted))
+    selected = _matching(ctx, query, store, include_deleted)
     if aggregate:
         rows = aggregate_rows(ctx, selected)
         start = query.offset or 0
@@ -64,11 +68,37 @@ def run_query(
     )
 
 
-def _matching(ctx: Context, query: Query, records: Iterable[dict]) -> list[dict]:
+# Statements up to this long are parsed once: the same short queries come back (a campaign's statuses
+# in every look-up); a look-up's IN lists differ every batch and would only fill the memory.
+_CACHED_STATEMENT = 2000
+
+
+def _parse(text: str) -> Query:
+    return _parse_short(text) if len(text) <= _CACHED_STATEMENT else parse(text)
+
+
+@lru_cache(maxsize=256)
+def _parse_short(text: str) -> Query:
+    """A parsed statement, shared by the queries that repeat it: nothing changes a Query once parsed."""
+    return parse(text)
+
+
+def _matching(ctx: Context, query: Query, store: StoreLike, include_deleted: bool) -> list[dict]:
     if query.where is None:
-        return list(records)
+        return list(store.records(ctx.object_name, include_deleted=include_deleted))
     matches = compile_condition(ctx, query.where)
-    return [record for record in records if matches(record)]
+    return [record for record in _candidates(ctx, query.where, store, include_deleted) if matches(record)]
+
+
+def _candidates(ctx: Context, where: Condition, store: StoreLike, include_deleted: bool) -> Iterable[dict]:
+    """The records the WHERE clause may match, in the object's order: through the store's Email index when
+    the clause narrows to some emails (the sync looks up a thousand among tens of thousands per batch),
+    otherwise all of them. The index holds live records only: queryAll scans."""
+    by_keys = getattr(store, "records_by_keys", None)
+    keys = email_keys(ctx, where) if by_keys is not None and not include_deleted else None
+    if by_keys is None or keys is None:
+        return store.records(ctx.object_name, include_deleted=include_deleted)
+    return by_keys(ctx.object_name, "soql_email", {(ctx.object_name, key) for key in keys})
 
 
 def _select_columns(ctx: Context) -> list[Resolved]:

@@ -75,6 +75,9 @@ class Context:
         self.schema = schema
         self.store = store
         self._parents: dict[str, dict | None] = {}
+        # id(Comparison) -> its values, case-folded, for an `Email =` / `Email IN` filter of this object:
+        # what `email_keys` narrows the records to through the store's index.
+        self.email_filters: dict[int, frozenset[Any]] = {}
         found = schema.object_name(query.object_name)
         if found is None:
             raise located(
@@ -178,16 +181,34 @@ def _criterion_error(
 
 
 def literal_value(ctx: Context, resolved: Resolved, literal: Literal) -> Any:
+    return literal_reader(ctx, resolved)(literal)
+
+
+def literal_reader(ctx: Context, resolved: Resolved) -> Callable[[Literal], Any]:
+    """`literal_value` for one field, its type worked out once: an IN list reads a thousand literals."""
+    category = resolved.category
+    if category in ("text", "multipicklist", "id"):
+        norm = normalizer(resolved)
+
+        def textual(literal: Literal) -> Any:
+            if literal.kind == "null":
+                return None
+            value = literal.value
+            if literal.kind != "string":
+                raise _criterion_error(ctx, resolved, literal, "string", quoted=True)
+            if category == "id" and value and not _ID.fullmatch(str(value)):
+                raise ctx.error("INVALID_QUERY_FILTER_OPERATOR", literal, f"invalid ID field: {value}")
+            return norm(value)
+
+        return textual
+    return lambda literal: _typed_literal_value(ctx, resolved, literal)
+
+
+def _typed_literal_value(ctx: Context, resolved: Resolved, literal: Literal) -> Any:
     if literal.kind == "null":
         return None
     category = resolved.category
     value = literal.value
-    if category in ("text", "multipicklist", "id"):
-        if literal.kind != "string":
-            raise _criterion_error(ctx, resolved, literal, "string", quoted=True)
-        if category == "id" and value and not _ID.fullmatch(str(value)):
-            raise ctx.error("INVALID_QUERY_FILTER_OPERATOR", literal, f"invalid ID field: {value}")
-        return normalizer(resolved)(value)
     if category == "number":
         if literal.kind != "number":
             raise _criterion_error(ctx, resolved, literal, _NUMBER_TYPES[resolved.type], quoted=False)
@@ -249,12 +270,15 @@ def _compile_comparison(ctx: Context, comparison: Comparison) -> Predicate:
         op = "="
     value_of = _normalized(resolved, get)
     if op in ("IN", "NOT IN"):
-        allowed = frozenset(literal_value(ctx, resolved, value) for value in comparison.values)
+        read = literal_reader(ctx, resolved)
+        allowed = frozenset([read(value) for value in comparison.values])
         if op == "IN":
+            _note_email_filter(ctx, resolved, comparison, allowed)
             return lambda record: value_of(record) in allowed
         return lambda record: value_of(record) not in allowed
     expected = literal_value(ctx, resolved, comparison.values[0])
     if op == "=":
+        _note_email_filter(ctx, resolved, comparison, frozenset([expected]))
         return lambda record: value_of(record) == expected
     if op == "!=":
         return lambda record: value_of(record) != expected
@@ -269,6 +293,42 @@ def _compile_comparison(ctx: Context, comparison: Comparison) -> Predicate:
         return value is not None and compare(value, expected)
 
     return relational
+
+
+# The objects whose Email the store indexes as SOQL compares it (store.INDEXES["soql_email"]).
+EMAIL_INDEXED = ("Lead", "Contact", "CampaignMember")
+
+
+def _note_email_filter(ctx: Context, resolved: Resolved, comparison: Comparison, values: frozenset) -> None:
+    """Remember the values of an `Email =` or `Email IN` filter on the queried object's own Email, compared
+    case-insensitively as text (the normalizer `soql_email` keys mirror): a record can match it only if
+    its folded Email is one of them. A null among them matches records without one: no narrowing then."""
+    if (
+        not resolved.hops
+        and resolved.name == "Email"
+        and ctx.object_name in EMAIL_INDEXED
+        and resolved.category == "text"
+        and not resolved.case_sensitive
+        and None not in values
+    ):
+        ctx.email_filters[id(comparison)] = values
+
+
+def email_keys(ctx: Context, condition: Condition) -> frozenset[Any] | None:
+    """Folded emails every record matching `condition` has one of, or None when the condition does not
+    say (compiled first: `compile_condition` notes the filters). AND narrows to any noted operand's values,
+    OR only when every operand is noted; NOT never narrows."""
+    if isinstance(condition, Comparison):
+        return ctx.email_filters.get(id(condition))
+    if condition.op == "NOT":
+        return None
+    keys = [email_keys(ctx, operand) for operand in condition.operands]
+    if condition.op == "AND":
+        known = [k for k in keys if k is not None]
+        return frozenset.intersection(*known) if known else None
+    if any(k is None for k in keys):
+        return None
+    return frozenset().union(*keys)  # type: ignore[arg-type]
 
 
 def _normalized(resolved: Resolved, get: Callable[[dict], Any]) -> Callable[[dict], Any]:

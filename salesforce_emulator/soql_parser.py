@@ -97,7 +97,10 @@ class _Parser:
 
     # -- token helpers
     def peek(self, ahead: int = 0) -> Token:
-        return self.tokens[min(self.i + ahead, len(self.tokens) - 1)]
+        try:
+            return self.tokens[self.i + ahead]
+        except IndexError:  # past the end: the eof token again
+            return self.tokens[-1]
 
     def next(self) -> Token:
         token = self.peek()
@@ -286,7 +289,12 @@ class _Parser:
         values = [self.literal()]
         while self.at_punct(","):
             self.next()
-            values.append(self.literal())
+            token = self.peek()
+            if token.kind == "string":  # a look-up's thousand emails: `literal`'s first case, inlined
+                self.i += 1
+                values.append(Literal("string", decode_string(self.text, token), token.pos))
+            else:
+                values.append(self.literal())
         self.expect_punct(")")
         return tuple(values)
 

@@ -37,7 +37,8 @@ def resolve_fields(schema: Schema, object_name: str, values: dict[str, Any]) -> 
 
 def check_writable(schema: Schema, object_name: str, values: dict[str, Any], *, creating: bool) -> None:
     flag = "createable" if creating else "updateable"
-    refused = [n for n in values if not schema.known_field(object_name, n)[flag]]
+    fields = schema.field_map(object_name)
+    refused = [n for n in values if not fields[n][flag]]
     if refused:
         raise RecordError(
             "INVALID_FIELD_FOR_INSERT_UPDATE",
@@ -51,7 +52,8 @@ def check_writable(schema: Schema, object_name: str, values: dict[str, Any], *, 
 def coerce_values(schema: Schema, object_name: str, values: dict[str, Any]) -> dict[str, Any]:
     """Values in their stored form; a value of the wrong JSON type is a JSON_PARSER_ERROR like the real
     one."""
-    return {name: _coerce(schema.known_field(object_name, name), value) for name, value in values.items()}
+    fields = schema.field_map(object_name)
+    return {name: _coerce(fields[name], value) for name, value in values.items()}
 
 
 def _coerce(entry: dict[str, Any], value: Any) -> Any:
@@ -125,11 +127,11 @@ def _parser_error(type_name: str, value: Any) -> RecordError:
 def check_required(
     schema: Schema, object_name: str, record: dict[str, Any], touched: set[str], *, creating: bool
 ) -> None:
-    missing = []
-    for entry in schema.fields(object_name):
-        required = not entry["nillable"] and entry["createable"] and not entry["defaultedOnCreate"]
-        if required and (creating or entry["name"] in touched) and record.get(entry["name"]) in (None, ""):
-            missing.append(entry["name"])
+    missing = [
+        name
+        for name in schema.required_fields(object_name)
+        if (creating or name in touched) and record.get(name) in (None, "")
+    ]
     if missing:
         raise RecordError(
             "REQUIRED_FIELD_MISSING", f"Required fields are missing: [{', '.join(missing)}]", missing
@@ -138,10 +140,11 @@ def check_required(
 
 def check_values(schema: Schema, object_name: str, values: dict[str, Any]) -> None:
     """Lengths, email format and restricted picklists of the fields the client wrote."""
+    fields = schema.field_map(object_name)
     for name, value in values.items():
         if value is None or value == "":
             continue
-        entry = schema.known_field(object_name, name)
+        entry = fields[name]
         label, type_ = entry["label"], entry["type"]
         if type_ in _TEXT_TYPES and entry["length"] and len(value) > entry["length"]:
             raise RecordError(

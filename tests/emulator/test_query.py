@@ -1,5 +1,7 @@
 """§3 query and queryAll: shapes, paging with path-only nextRecordsUrl, errors, the URI limit."""
 
+from urllib.parse import quote
+
 import pytest
 from simple_salesforce import SalesforceMalformedRequest
 
@@ -116,3 +118,53 @@ def test_the_polymorphic_lead_owner_is_queried_through_the_user_it_points_to(sf)
     assert next(f for f in owner if f["name"] == "OwnerId")["referenceTo"] == ["Group", "User"]
     record = sf.query("SELECT Id, Owner.Name FROM Lead LIMIT 1")["records"][0]
     assert record["Owner"]["attributes"]["type"] == "User" and record["Owner"]["Name"]
+
+
+def _query(soql: str, reference: str) -> dict:
+    return {"method": "GET", "referenceId": reference, "url": "/services/data/v62.0/query/?q=" + quote(soql)}
+
+
+def _ids(answer: dict) -> list[str]:
+    return [r["Id"] for r in answer["body"]["records"]]
+
+
+def test_email_look_ups_answer_what_any_other_filter_would_in_the_same_order(sf, salesforce_emulator):
+    """`Email IN (...)` is answered through an index: the same records, in the same order, as a filter that
+    reads every record (an OR with another field), before and after the writes of the same Composite."""
+    known = [r for r in salesforce_emulator.records("Lead") if r["Email"]]
+    emails = [known[0]["Email"].upper(), known[1]["Email"], "new.1@example.org", "NEW.2@example.org",
+              "moved@example.org", "nobody@example.org"]
+    listed = ", ".join(f"'{e}'" for e in emails)
+    indexed = f"SELECT Id, Email FROM Lead WHERE Email IN ({listed})"
+    scanned = f"SELECT Id, Email FROM Lead WHERE (Email IN ({listed}) OR Company = 'No Such Company')"
+    new = [_lead_with(f"new.{i}@example.org") for i in (1, 2)]
+    new.append(_lead_with("new.3@example.org", LastName=None))  # refused: its staging is undone
+    lead_url = "/services/data/v62.0/sobjects/Lead/"
+    writes = [
+        {"method": "POST", "referenceId": "created", "url": "/services/data/v62.0/composite/sobjects",
+         "body": {"allOrNone": False, "records": new}},
+        {"method": "PATCH", "referenceId": "moved", "body": {"Email": "moved@example.org"},
+         "url": lead_url + known[2]["Id"]},
+        {"method": "DELETE", "referenceId": "deleted", "url": lead_url + known[1]["Id"]},
+    ]
+    requests = [_query(indexed, "before"), *writes, _query(indexed, "indexed"), _query(scanned, "scanned")]
+    answers = sf.restful("composite", method="POST", json={"compositeRequest": requests})["compositeResponse"]
+    before, indexed_answer, scanned_answer = answers[0], answers[4], answers[5]
+    assert _ids(before) == [known[0]["Id"], known[1]["Id"]]
+    assert indexed_answer["body"] == scanned_answer["body"]
+    assert len(_ids(indexed_answer)) == 4 and known[2]["Id"] in _ids(indexed_answer)
+    committed = sf.query(indexed), sf.query(scanned)
+    assert committed[0] == committed[1] and _ids({"body": committed[0]}) == _ids(indexed_answer)
+
+
+def test_campaign_members_are_looked_up_by_email_within_their_campaign(sf, salesforce_emulator):
+    member = next(r for r in salesforce_emulator.records("CampaignMember") if r["Email"])
+    soql = "SELECT Id FROM CampaignMember WHERE CampaignId = '{}' AND Email IN ('{}', 'x@example.org')"
+    found = sf.query(soql.format(member["CampaignId"], member["Email"].upper()))["records"]
+    assert [r["Id"] for r in found] == [member["Id"]]
+    other = next(c["Id"] for c in salesforce_emulator.records("Campaign") if c["Id"] != member["CampaignId"])
+    assert sf.query(soql.format(other, member["Email"]))["totalSize"] == 0
+
+
+def _lead_with(email: str, **extra) -> dict:
+    return {"attributes": {"type": "Lead"}, "LastName": "Indexed", "Company": "Co", "Email": email, **extra}

@@ -319,3 +319,29 @@ def test_campaign_member_copies_of_the_person_follow_or_stay_as_set(sf, salesfor
     before = ("jp.lefevre@example.fr", "Lefèvre")
     expected = ("jp.new@example.fr", "Lefebvre") if copies == "follow" else before
     assert (after["Email"], after["LastName"]) == expected
+
+
+def test_members_of_one_call_take_the_statuses_the_same_call_created_or_undid(sf, salesforce_emulator):
+    """A campaign's statuses as each record of a Collections call finds them: one the call created just
+    before counts; a new default refused (its demotion of the old default undone) does not."""
+    paris = campaign_id(salesforce_emulator, "World Tour Paris 2026")
+    default = next(s["Label"] for s in salesforce_emulator.records("CampaignMemberStatus")
+                   if s["CampaignId"] == paris and s["IsDefault"])
+    leads = [sf.Lead.create({"LastName": f"Status {i}", "Company": "Co"})["id"] for i in range(3)]
+
+    def member(lead: str, **status: str) -> dict:
+        return {"attributes": {"type": "CampaignMember"}, "CampaignId": paris, "LeadId": lead, **status}
+
+    status = {"attributes": {"type": "CampaignMemberStatus"}, "CampaignId": paris}
+    results = sf.restful("composite/sobjects", method="POST", json={"allOrNone": False, "records": [
+        member(leads[0], Status="Waitlisted"),  # not a status yet
+        {**status, "Label": "Waitlisted", "SortOrder": 40},
+        member(leads[1], Status="waitlisted"),
+        {**status, "Label": "L" * 800, "IsDefault": True},  # too long, once the old default was demoted
+        member(leads[2]),  # the default status
+    ]})
+    assert [r["success"] for r in results] == [False, True, True, False, True]
+    assert results[0]["errors"][0]["statusCode"] == "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST"
+    assert results[3]["errors"][0]["statusCode"] == "STRING_TOO_LONG"
+    assert sf.CampaignMember.get(results[2]["id"])["Status"] == "Waitlisted"
+    assert sf.CampaignMember.get(results[4]["id"])["Status"] == default
