@@ -1,9 +1,10 @@
-"""One flush of an event: the checks, the per-org lock, one batch through the executor, the bookkeeping,
+"""One flush of an event: the checks, the per-org lock, batches through the executor for up to
+SYNC_FLUSH_SECONDS (a pipeline: the next batch's look-up and this batch's bookkeeping beside the writes),
 and what happens on each kind of failure (the client's error taxonomy decides).
 
 A flush is one link of the event's single chain (sync.locks: the flush key): it ends by handing the claim
-to its successor (the next batch, or the same one after a pause, a busy lock or a backoff) or by releasing
-it (nothing pending, or waiting for the organizer)."""
+to its successor (the next batches, or the same one after a pause, a busy lock or a backoff) or by
+releasing it (nothing pending, or waiting for the organizer)."""
 
 from __future__ import annotations
 
